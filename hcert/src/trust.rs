@@ -1,0 +1,289 @@
+//! The set of trusted document signers, looked up by kid (hcert_spec §3.3.3, §5;
+//! HCERT.md §2.1, §4.1).
+//!
+//! A kid is only 8 bytes, so several certificates may share one: the store keeps all of them
+//! and verification tries each. Keys are parsed once, when a signer is added.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use serde_json::Value as J;
+
+use crate::crypto::{default_backend, Backend, VerifyingKey};
+use crate::error::{Error, Result, TrustListErrorKind};
+use crate::time::UnixTime;
+use crate::x509::{self, Certificate};
+use crate::CertificateType;
+
+/// A document signer the verifier trusts.
+pub struct TrustedSigner {
+    /// The kid this signer is listed under.
+    pub kid: [u8; 8],
+    /// Its certificate.
+    pub certificate: Certificate,
+    /// Its country, from the trust list or else from the certificate subject.
+    pub country: Option<String>,
+    /// Types it may sign, if the trust list restricts them beyond the certificate's EKU.
+    pub listed_types: Option<Vec<CertificateType>>,
+    key: Result<Box<dyn VerifyingKey>>,
+}
+
+impl core::fmt::Debug for TrustedSigner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TrustedSigner")
+            .field("kid", &self.kid_base64())
+            .field("subject", &self.certificate.subject.text)
+            .field("country", &self.country)
+            .finish()
+    }
+}
+
+impl TrustedSigner {
+    /// The kid in Base64.
+    pub fn kid_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.kid)
+    }
+
+    /// The parsed verification key, or why the key is unusable.
+    pub fn key(&self) -> core::result::Result<&dyn VerifyingKey, &Error> {
+        self.key.as_deref()
+    }
+
+    /// The certificate types this signer may sign: its EKU (see
+    /// [`CertificateType::allowed_by_eku`]), narrowed by the trust list when it says more.
+    pub fn allowed_types(&self) -> Vec<CertificateType> {
+        let by_eku = self.certificate.allowed_types();
+        match &self.listed_types {
+            Some(listed) => by_eku.into_iter().filter(|t| listed.contains(t)).collect(),
+            None => by_eku,
+        }
+    }
+}
+
+/// Trusted signers indexed by kid.
+pub struct TrustStore {
+    backend: &'static dyn Backend,
+    signers: Vec<TrustedSigner>,
+    by_kid: HashMap<[u8; 8], Vec<usize>>,
+    /// After this time the store is out of date and nothing verifies as valid.
+    pub expires: Option<UnixTime>,
+    /// When the store's content was issued, for display.
+    pub issued: Option<UnixTime>,
+}
+
+impl Default for TrustStore {
+    fn default() -> Self {
+        TrustStore::new()
+    }
+}
+
+impl core::fmt::Debug for TrustStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TrustStore")
+            .field("backend", &self.backend.name())
+            .field("signers", &self.signers)
+            .field("expires", &self.expires)
+            .finish()
+    }
+}
+
+impl TrustStore {
+    /// An empty store using the build's default crypto backend.
+    pub fn new() -> TrustStore {
+        TrustStore::with_backend(default_backend())
+    }
+
+    /// An empty store using `backend`.
+    pub fn with_backend(backend: &'static dyn Backend) -> TrustStore {
+        TrustStore {
+            backend,
+            signers: Vec::new(),
+            by_kid: HashMap::new(),
+            expires: None,
+            issued: None,
+        }
+    }
+
+    /// The crypto backend keys are prepared with.
+    pub fn backend(&self) -> &'static dyn Backend {
+        self.backend
+    }
+
+    /// Number of signers.
+    pub fn len(&self) -> usize {
+        self.signers.len()
+    }
+
+    /// Whether there are no signers.
+    pub fn is_empty(&self) -> bool {
+        self.signers.is_empty()
+    }
+
+    /// All signers, in the order added.
+    pub fn signers(&self) -> &[TrustedSigner] {
+        &self.signers
+    }
+
+    /// Every signer listed under `kid`.
+    pub fn candidates(&self, kid: &[u8; 8]) -> impl Iterator<Item = &TrustedSigner> {
+        self.by_kid
+            .get(kid)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.signers.get(i))
+    }
+
+    /// Adds a signer under its computed kid. A certificate already present under the same kid
+    /// is not added twice.
+    pub fn add(&mut self, certificate: Certificate, country: Option<String>) {
+        let kid = certificate.kid;
+        self.add_with_kid(certificate, kid, country, None);
+    }
+
+    /// Adds a signer under a kid a trust list gives (normally equal to the computed one).
+    pub fn add_with_kid(
+        &mut self,
+        certificate: Certificate,
+        kid: [u8; 8],
+        country: Option<String>,
+        listed_types: Option<Vec<CertificateType>>,
+    ) {
+        if self
+            .candidates(&kid)
+            .any(|s| s.certificate.der == certificate.der)
+        {
+            return;
+        }
+        let key = self.backend.prepare(&certificate.public_key);
+        let country = country.or_else(|| certificate.subject.country.clone());
+        self.by_kid.entry(kid).or_default().push(self.signers.len());
+        self.signers.push(TrustedSigner {
+            kid,
+            certificate,
+            country,
+            listed_types,
+            key,
+        });
+    }
+
+    /// Adds one DER certificate.
+    pub fn add_der(&mut self, der: &[u8]) -> Result<()> {
+        self.add(Certificate::from_der(der)?, None);
+        Ok(())
+    }
+
+    /// Adds every certificate of a PEM text; returns how many.
+    pub fn add_pem(&mut self, pem: &str) -> Result<usize> {
+        let ders = x509::pem_certificates(pem)?;
+        for der in &ders {
+            self.add_der(der)?;
+        }
+        Ok(ders.len())
+    }
+
+    /// Adds the DSC entries of an EU gateway trust list (HCERT.md §4.1): a JSON array of
+    /// `{kid, country, certificateType, rawData, …}`, or the German `{"certificates": […]}`
+    /// wrapper. CSCA, upload and authentication entries and deleted entries (`rawData`
+    /// null) are skipped. Returns how many signers were added.
+    pub fn add_gateway_json(&mut self, json: &str) -> Result<usize> {
+        let bad = |reason: String| Error::TrustListInvalid {
+            kind: TrustListErrorKind::Malformed,
+            reason,
+        };
+        let doc: J = serde_json::from_str(json).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let entries = match &doc {
+            J::Array(a) => a,
+            J::Object(o) => o
+                .get("certificates")
+                .and_then(J::as_array)
+                .ok_or_else(|| bad("no \"certificates\" array".into()))?,
+            _ => return Err(bad("not a trust-list array".into())),
+        };
+        let mut added = 0;
+        for (i, e) in entries.iter().enumerate() {
+            let kind = e
+                .get("certificateType")
+                .and_then(J::as_str)
+                .unwrap_or("DSC");
+            if !kind.eq_ignore_ascii_case("DSC") {
+                continue;
+            }
+            let Some(raw) = e.get("rawData").and_then(J::as_str) else {
+                continue;
+            };
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(raw.trim())
+                .map_err(|_| bad(format!("entry {i}: rawData is not Base64")))?;
+            let cert = Certificate::from_der(&der)?;
+            let kid = match e.get("kid").and_then(J::as_str) {
+                Some(k) => base64::engine::general_purpose::STANDARD
+                    .decode(k.trim())
+                    .ok()
+                    .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+                    .ok_or_else(|| bad(format!("entry {i}: kid is not 8 Base64 bytes")))?,
+                None => cert.kid,
+            };
+            let country = e.get("country").and_then(J::as_str).map(str::to_string);
+            self.add_with_kid(cert, kid, country, None);
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// Adds signers from a file's bytes, recognising gateway JSON, PEM and DER.
+    pub fn add_any(&mut self, bytes: &[u8]) -> Result<usize> {
+        let text = core::str::from_utf8(bytes).ok();
+        match text.map(str::trim_start) {
+            Some(t) if t.starts_with('[') || t.starts_with('{') => self.add_gateway_json(t),
+            Some(t) if t.contains("-----BEGIN CERTIFICATE-----") => self.add_pem(t),
+            _ => self.add_der(bytes).map(|()| 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn der() -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD
+            .decode(crate::x509::tests::CO20_CERT)
+            .unwrap()
+    }
+
+    #[test]
+    fn lookup_by_kid_and_formats() {
+        let der = der();
+        let cert = Certificate::from_der(&der).unwrap();
+        let kid_b64 = cert.kid_base64();
+        for backend in crate::crypto::backends() {
+            let mut t = TrustStore::with_backend(backend);
+            assert_eq!(t.add_any(&der).unwrap(), 1);
+            assert_eq!(t.add_any(x509::to_pem(&der).as_bytes()).unwrap(), 1);
+            assert_eq!(t.len(), 1, "the same certificate is not added twice");
+            assert!(t.signers()[0].key().is_ok());
+            let json = format!(
+                r#"[{{"kid":"{kid_b64}","country":"AT","certificateType":"DSC","rawData":"{}"}},
+                    {{"kid":"AAAAAAAAAAA=","country":"AT","certificateType":"CSCA","rawData":"{}"}},
+                    {{"kid":"AAAAAAAAAAA=","country":"AT","certificateType":"DSC","rawData":null}}]"#,
+                crate::x509::tests::CO20_CERT,
+                crate::x509::tests::CO20_CERT
+            );
+            let mut g = TrustStore::with_backend(backend);
+            assert_eq!(g.add_any(json.as_bytes()).unwrap(), 1);
+            let found: Vec<_> = g.candidates(&cert.kid).collect();
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].country.as_deref(), Some("AT"));
+            assert_eq!(g.candidates(&[0; 8]).count(), 0);
+        }
+        let mut t = TrustStore::new();
+        assert_eq!(
+            t.add_any(b"[{\"rawData\": \"!!\"}]").unwrap_err().code(),
+            "TRUST_LIST_MALFORMED"
+        );
+        assert_eq!(
+            t.add_any(b"\x30\x03\x02\x01").unwrap_err().code(),
+            "SIGNER_CERTIFICATE_MALFORMED"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! End-to-end verification behaviour: every check of the verdict, against every backend.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use hcert::crypto::{self, Algorithm};
+use hcert::{CertificateType, CheckId, Outcome, Status, UnixTime};
+use support::*;
+
+fn factory() -> &'static dyn hcert::crypto::KeyFactory {
+    crypto::default_key_factory()
+}
+
+#[test]
+fn a_fresh_certificate_is_valid_with_every_backend_and_algorithm() {
+    for alg in [Algorithm::Es256, Algorithm::Ps256] {
+        let signer = Signer::new(factory(), alg, &[CertificateType::Vaccination]);
+        let hc1 = issue(
+            &mut signer.issuer(factory()),
+            &vaccination("Nguyễn", "Văn An", 2),
+            UnixTime(T0.0 + DAY),
+            365,
+        );
+        for backend in crypto::backends() {
+            let v = hcert::verify(&hc1, &signer.trust(backend), UnixTime(T0.0 + 10 * DAY));
+            assert_eq!(
+                v.status(),
+                Status::Valid,
+                "{} {}: {:?}",
+                backend.name(),
+                alg.name(),
+                v.reason()
+            );
+            assert!(v.checks.iter().all(|c| c.outcome == Outcome::Passed));
+            let d = v.decoded.as_ref().unwrap();
+            assert_eq!(d.dcc.nam().display(), "Nguyễn Văn An");
+            assert_eq!(v.signer.as_ref().unwrap().country.as_deref(), Some("VN"));
+        }
+    }
+}
+
+fn reason_code(hc1: &str, trust: &hcert::TrustStore, at: UnixTime) -> (Status, &'static str) {
+    let v = hcert::verify(hc1, trust, at);
+    (v.status(), v.reason().map_or("none", |e| e.code()))
+}
+
+#[test]
+fn time_checks() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let trust = signer.trust(crypto::default_backend());
+    let iat = UnixTime(T0.0 + DAY);
+    let hc1 = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        iat,
+        30,
+    );
+    assert_eq!(
+        reason_code(&hc1, &trust, UnixTime(iat.0 - 1)),
+        (Status::Invalid, "NOT_YET_VALID")
+    );
+    assert_eq!(reason_code(&hc1, &trust, iat).0, Status::Valid);
+    assert_eq!(
+        reason_code(&hc1, &trust, UnixTime(iat.0 + 30 * DAY)).0,
+        Status::Valid
+    );
+    assert_eq!(
+        reason_code(&hc1, &trust, UnixTime(iat.0 + 30 * DAY + 1)),
+        (Status::Invalid, "EXPIRED")
+    );
+    // Outliving the signer, and issued before the signer was valid.
+    let long = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        iat,
+        2000,
+    );
+    assert_eq!(
+        reason_code(&long, &trust, UnixTime(iat.0 + DAY)),
+        (Status::Invalid, "OUTLIVES_SIGNER")
+    );
+    let early = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        UnixTime(T0.0 - DAY),
+        10,
+    );
+    assert_eq!(
+        reason_code(&early, &trust, T0),
+        (Status::Invalid, "ISSUED_BEFORE_SIGNER_VALID")
+    );
+}
+
+#[test]
+fn signer_and_signature_checks() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let other = Signer::new(factory(), Algorithm::Es256, &[]);
+    let at = UnixTime(T0.0 + 2 * DAY);
+    let hc1 = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        UnixTime(T0.0 + DAY),
+        30,
+    );
+    // Unknown signer: cannot verify, not invalid.
+    assert_eq!(
+        reason_code(&hc1, &other.trust(crypto::default_backend()), at),
+        (Status::CannotVerify, "SIGNER_UNKNOWN")
+    );
+    // A different key listed under the same kid (an 8-byte collision): signature invalid...
+    let mut collision = hcert::TrustStore::new();
+    collision.add_with_kid(other.cert.clone(), signer.cert.kid, None, None);
+    assert_eq!(
+        reason_code(&hc1, &collision, at),
+        (Status::Invalid, "SIGNATURE_INVALID")
+    );
+    // ...until the right one is listed too: every candidate is tried.
+    collision.add(signer.cert.clone(), None);
+    assert_eq!(reason_code(&hc1, &collision, at).0, Status::Valid);
+    // An RSA key under the kid of an ES256 signature.
+    let rsa = Signer::new(factory(), Algorithm::Ps256, &[]);
+    let mut mismatch = hcert::TrustStore::new();
+    mismatch.add_with_kid(rsa.cert.clone(), signer.cert.kid, None, None);
+    assert_eq!(
+        reason_code(&hc1, &mismatch, at),
+        (Status::Invalid, "KEY_ALGORITHM_MISMATCH")
+    );
+}
+
+/// Policy: a P-256 signature claimed by a P-384 key is refused before any arithmetic.
+#[test]
+fn es256_requires_p256() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let mut key = signer.cert.public_key.clone();
+    key.kind = hcert::x509::KeyKind::EcP384;
+    let e = crypto::check_key_and_signature(Algorithm::Es256, &key, &[0; 96]).unwrap_err();
+    assert_eq!(e.code(), "KEY_ALGORITHM_MISMATCH");
+    key.kind = hcert::x509::KeyKind::EcP256;
+    assert_eq!(
+        crypto::check_key_and_signature(Algorithm::Es256, &key, &[0; 63])
+            .unwrap_err()
+            .code(),
+        "SIGNATURE_MALFORMED"
+    );
+    key.kind = hcert::x509::KeyKind::Rsa { bits: 1024 };
+    assert_eq!(
+        crypto::check_key_and_signature(Algorithm::Ps256, &key, &[0; 128])
+            .unwrap_err()
+            .code(),
+        "KEY_UNSUPPORTED"
+    );
+}
+
+#[test]
+fn key_usage_check() {
+    let vaccination_only =
+        Signer::new(factory(), Algorithm::Es256, &[CertificateType::Vaccination]);
+    let at = UnixTime(T0.0 + 2 * DAY);
+    let mut issuer = vaccination_only.issuer(factory());
+    let t = issue(&mut issuer, &test_payload(), UnixTime(T0.0 + DAY), 3);
+    let trust = vaccination_only.trust(crypto::default_backend());
+    assert_eq!(
+        reason_code(&t, &trust, at),
+        (Status::Invalid, "KEY_USAGE_MISMATCH")
+    );
+    let v = issue(
+        &mut issuer,
+        &vaccination("A", "B", 1),
+        UnixTime(T0.0 + DAY),
+        3,
+    );
+    assert_eq!(reason_code(&v, &trust, at).0, Status::Valid);
+}
+
+#[test]
+fn content_and_schema_checks() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let trust = signer.trust(crypto::default_backend());
+    let mut issuer = signer.issuer(factory());
+    let at = UnixTime(T0.0 + 2 * DAY);
+    let mut two = vaccination("A", "B", 1);
+    let entry = two["v"][0].clone();
+    two["v"].as_array_mut().unwrap().push(entry);
+    let hc1 = issue(&mut issuer, &two, UnixTime(T0.0 + DAY), 3);
+    let v = hcert::verify(&hc1, &trust, at);
+    assert_eq!(v.status(), Status::Invalid);
+    assert_eq!(v.reason().unwrap().code(), "DCC_MULTIPLE_ENTRIES");
+    assert!(
+        matches!(v.outcome(CheckId::Schema), Some(Outcome::Failed(e)) if e.code() == "SCHEMA_INVALID")
+    );
+    let mut bad = vaccination("A", "B", 1);
+    bad["nam"]["fnt"] = "Nguyễn".into();
+    let hc1 = issue(&mut issuer, &bad, UnixTime(T0.0 + DAY), 3);
+    assert_eq!(
+        reason_code(&hc1, &trust, at),
+        (Status::Invalid, "SCHEMA_INVALID")
+    );
+}
+
+#[test]
+fn an_out_of_date_trust_list_never_yields_valid() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let mut trust = signer.trust(crypto::default_backend());
+    trust.expires = Some(UnixTime(T0.0 + DAY));
+    let hc1 = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        T0,
+        30,
+    );
+    assert_eq!(
+        reason_code(&hc1, &trust, UnixTime(T0.0 + 2 * DAY)),
+        (Status::CannotVerify, "TRUST_LIST_EXPIRED")
+    );
+    assert_eq!(
+        reason_code(&hc1, &trust, UnixTime(T0.0 + DAY)).0,
+        Status::Valid
+    );
+}
+
+#[test]
+fn every_check_is_listed_even_when_decoding_fails() {
+    // "NCF" is Base45 for 78 DA, the zlib header every certificate starts with: a
+    // truncated stream.
+    let v = hcert::verify("HC1:NCF", &hcert::TrustStore::new(), T0);
+    assert_eq!(v.status(), Status::Invalid);
+    assert_eq!(v.checks.len(), 8);
+    assert!(matches!(
+        v.outcome(CheckId::Signature),
+        Some(Outcome::NotApplicable(_))
+    ));
+    assert_eq!(v.reason().unwrap().code(), "ZLIB_CORRUPT");
+}

@@ -1,0 +1,9 @@
+//! VaxPass issuer tooling, static API server and verifier CLI.
+//!
+//! The binary (`main.rs`) parses arguments; everything it does lives in these modules so
+//! tests reach it without spawning processes.
+
+pub mod conformance;
+pub mod input;
+pub mod picture;
+pub mod render;
