@@ -4,6 +4,7 @@
 //! tests reach it without spawning processes.
 
 pub mod conformance;
+pub mod degrade;
 pub mod input;
 pub mod picture;
 pub mod render;
