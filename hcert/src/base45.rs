@@ -60,17 +60,27 @@ pub fn decode(text: &str) -> Result<Vec<u8>> {
 
 /// Encodes bytes as Base45.
 pub fn encode(data: &[u8]) -> String {
-    let mut out = Vec::with_capacity(data.len().div_ceil(2) * 3);
-    for chunk in data.chunks(2) {
-        let mut n = chunk.iter().fold(0u32, |acc, &b| acc * 256 + u32::from(b));
-        let digits = if chunk.len() == 2 { 3 } else { 2 };
-        for _ in 0..digits {
-            out.push(ALPHABET[(n % 45) as usize]);
-            n /= 45;
-        }
+    let mut out = String::with_capacity(data.len().div_ceil(2) * 3);
+    encode_into(data, &mut out);
+    out
+}
+
+/// Appends the Base45 encoding of `data` to `out`.
+pub fn encode_into(data: &[u8], out: &mut String) {
+    out.reserve(data.len().div_ceil(2) * 3);
+    let digit = |n: u32| char::from(ALPHABET[(n % 45) as usize]);
+    let mut pairs = data.chunks_exact(2);
+    for pair in &mut pairs {
+        let n = u32::from(pair[0]) << 8 | u32::from(pair[1]);
+        out.push(digit(n));
+        out.push(digit(n / 45));
+        out.push(digit(n / 2025));
     }
-    // Every byte pushed comes from ALPHABET, which is ASCII.
-    out.into_iter().map(char::from).collect()
+    if let [last] = pairs.remainder() {
+        let n = u32::from(*last);
+        out.push(digit(n));
+        out.push(digit(n / 45));
+    }
 }
 
 #[cfg(test)]

@@ -20,13 +20,19 @@ pub struct Issuer {
 }
 
 impl Issuer {
-    /// An issuer for `key`, whose certificate has key identifier `kid`.
+    /// An issuer for `key`, whose certificate has key identifier `kid`, compressing at
+    /// zlib level 9 (header `78 DA`, as most issuers).
     pub fn new(key: Box<dyn SigningKey>, kid: [u8; 8]) -> Issuer {
+        Issuer::with_zlib_level(key, kid, 9)
+    }
+
+    /// An issuer compressing at `level` (0 = stored blocks, see [`Deflater`]).
+    pub fn with_zlib_level(key: Box<dyn SigningKey>, kid: [u8; 8], level: u32) -> Issuer {
         let protected = cose::encode_protected(key.algorithm(), &kid);
         Issuer {
             key,
             protected,
-            deflater: Deflater::new(9),
+            deflater: Deflater::new(level),
         }
     }
 
@@ -43,7 +49,7 @@ impl Issuer {
         let compressed = self.deflater.deflate(cose);
         let mut out = String::with_capacity(4 + compressed.len() * 3 / 2 + 2);
         out.push_str(prefix::HC1);
-        out.push_str(&base45::encode(&compressed));
+        base45::encode_into(&compressed, &mut out);
         out
     }
 

@@ -68,33 +68,56 @@ pub fn inflate(data: &[u8], max_output: usize) -> Result<Vec<u8>> {
     }
 }
 
+/// Adler-32 (RFC 1950 §8.2).
+pub fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65_521;
+    let (mut a, mut b) = (1u32, 0u32);
+    // 5552 is the largest n with 255·n·(n+1)/2 + (n+1)·(MOD−1) < 2³²: sums stay in u32.
+    for chunk in data.chunks(5552) {
+        for &byte in chunk {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
 /// Reusable zlib compressor (for issuing): resetting one compressor is several times
 /// cheaper than building a new one per certificate.
+///
+/// Level 0 writes stored blocks directly (header `78 01`): still a standard zlib stream that
+/// every inflater reads, and for certificates — short text plus a random signature — no
+/// larger than level 9 by more than a few bytes, at a fraction of the cost.
 pub struct Deflater {
-    inner: flate2::Compress,
+    inner: Option<flate2::Compress>,
 }
 
 impl Deflater {
-    /// A compressor at `level` (0–9). Level 9 gives the `78 DA` header issuers use.
+    /// A compressor at `level` (0–9). Level 9 gives the `78 DA` header most issuers use.
     pub fn new(level: u32) -> Deflater {
         Deflater {
-            inner: flate2::Compress::new(flate2::Compression::new(level.min(9)), true),
+            inner: (level > 0)
+                .then(|| flate2::Compress::new(flate2::Compression::new(level.min(9)), true)),
         }
     }
 
     /// Compresses `data` into a complete zlib stream.
     pub fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
-        self.inner.reset();
+        let Some(inner) = self.inner.as_mut() else {
+            return stored(data);
+        };
+        inner.reset();
         // Deflate expands incompressible input by a few bytes per block at most, so this
         // capacity is enough in practice; the loop grows it if ever it is not.
         let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
         loop {
-            let consumed = usize::try_from(self.inner.total_in())
+            let consumed = usize::try_from(inner.total_in())
                 .unwrap_or(usize::MAX)
                 .min(data.len());
             let status =
-                self.inner
-                    .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish);
+                inner.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish);
             if let Ok(flate2::Status::StreamEnd) = status {
                 return out;
             }
@@ -102,6 +125,27 @@ impl Deflater {
             out.reserve(out.capacity().max(64));
         }
     }
+}
+
+/// A zlib stream of stored (uncompressed) deflate blocks.
+fn stored(data: &[u8]) -> Vec<u8> {
+    let blocks = data.len().div_ceil(65_535).max(1);
+    let mut out = Vec::with_capacity(data.len() + 5 * blocks + 6);
+    out.extend_from_slice(&[0x78, 0x01]);
+    let mut chunks = data.chunks(65_535).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[0x01, 0x00, 0x00, 0xFF, 0xFF]);
+    }
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let len = chunk.len() as u16;
+        out.push(u8::from(last));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&adler32(data).to_be_bytes());
+    out
 }
 
 #[cfg(test)]

@@ -6,5 +6,6 @@
 pub mod conformance;
 pub mod degrade;
 pub mod input;
+pub mod issuer;
 pub mod picture;
 pub mod render;

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use vaxpass::input::{self, InputError};
+use vaxpass::issuer::{batch, gen, keys};
 use vaxpass::{conformance, render};
 
 #[derive(Parser)]
@@ -51,6 +52,64 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage the country signing CA and document signers.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Sign certificates for a batch of vaccination records (CSV or JSON Lines).
+    Issue {
+        /// Key store directory.
+        #[arg(long)]
+        keys: PathBuf,
+        /// Records to issue (see docs/records.md).
+        #[arg(long)]
+        input: PathBuf,
+        /// Output directory (empty, or a run to --resume).
+        #[arg(long)]
+        out: PathBuf,
+        /// QR images per certificate.
+        #[arg(long, value_enum, default_value = "none")]
+        qr: QrArg,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Continue an interrupted run in --out.
+        #[arg(long)]
+        resume: bool,
+        /// Issue time (RFC 3339) instead of now; fixed for the whole run.
+        #[arg(long)]
+        issued_at: Option<String>,
+        /// Verify every certificate before writing it (default: one in 1000).
+        #[arg(long)]
+        verify_all: bool,
+        /// Pixels per QR module in PNG images.
+        #[arg(long, default_value_t = 4)]
+        png_scale: usize,
+        /// zlib level of the certificate payload: 0 writes stored blocks (a standard zlib
+        /// stream; certificate payloads do not compress, so it is as small and far faster), 9
+        /// gives the `78 DA` header most issuers use.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=9))]
+        zlib_level: u32,
+    },
+    /// Write realistic synthetic vaccination records (for tests and benchmarks).
+    GenRecords {
+        /// Number of records.
+        #[arg(long)]
+        count: u64,
+        /// Random seed (same seed, same records).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of records deliberately broken (0–1).
+        #[arg(long, default_value_t = 0.0)]
+        error_rate: f64,
+        /// Output file (default: stdout). `.jsonl` writes JSON Lines.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Force JSON Lines.
+        #[arg(long)]
+        jsonl: bool,
+    },
     /// Run the dgc-testdata conformance suite found below DIR.
     Conformance {
         /// The suite directory (e.g. ../shared/conformance/dgc-testdata).
@@ -62,6 +121,167 @@ enum Command {
         #[arg(long)]
         allowlist: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum QrArg {
+    None,
+    Png,
+    Svg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AlgArg {
+    #[value(name = "ES256")]
+    Es256,
+    #[value(name = "PS256")]
+    Ps256,
+}
+
+#[derive(clap::Args)]
+struct KeyArgs {
+    /// Signature algorithm.
+    #[arg(long, value_enum, default_value = "ES256")]
+    alg: AlgArg,
+    /// RSA modulus size for PS256 document signers (2048 or 3072).
+    #[arg(long, default_value_t = 2048)]
+    rsa_bits: usize,
+    /// Certificate types the signer may sign: any of v, t, r (default: all).
+    #[arg(long, value_delimiter = ',')]
+    types: Vec<String>,
+    /// Start of validity (RFC 3339; default now).
+    #[arg(long)]
+    valid_from: Option<String>,
+    /// Days of validity of the document signer.
+    #[arg(long, default_value_t = 730)]
+    valid_days: i64,
+    /// Organisation in subject names.
+    #[arg(long, default_value = "Bộ Y tế (Ministry of Health)")]
+    organization: String,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key store: country signing CA, document signer, trust-list signer.
+    Init {
+        /// Key store directory (new or empty; never under a published or served directory).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Issuing country.
+        #[arg(long, default_value = "VN")]
+        country: String,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Add another document signer (rotation, or a signer for one certificate type).
+    AddSigner {
+        /// Key store directory.
+        #[arg(long)]
+        dir: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Make it the signer `issue` uses.
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Make a document signer the one `issue` uses.
+    Activate {
+        /// Key store directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Its kid (Base64).
+        kid: String,
+    },
+    /// List the document signers.
+    List {
+        /// Key store directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn key_options(k: &KeyArgs) -> anyhow::Result<keys::KeyOptions> {
+    let mut types = Vec::new();
+    for t in &k.types {
+        types.push(match t.trim() {
+            "v" => hcert::CertificateType::Vaccination,
+            "t" => hcert::CertificateType::Test,
+            "r" => hcert::CertificateType::Recovery,
+            other => anyhow::bail!("--types: {other:?} is not v, t or r"),
+        });
+    }
+    Ok(keys::KeyOptions {
+        alg: match k.alg {
+            AlgArg::Es256 => hcert::crypto::Algorithm::Es256,
+            AlgArg::Ps256 => hcert::crypto::Algorithm::Ps256,
+        },
+        rsa_bits: k.rsa_bits,
+        types,
+        valid_from: match &k.valid_from {
+            Some(s) => parse_time(s)?,
+            None => now(),
+        },
+        valid_days: k.valid_days,
+        organization: k.organization.clone(),
+    })
+}
+
+fn parse_time(s: &str) -> anyhow::Result<hcert::UnixTime> {
+    hcert::UnixTime::parse_rfc3339(s)
+        .ok_or_else(|| anyhow::anyhow!("{s:?} is not an RFC 3339 time"))
+}
+
+fn keys_command(cmd: KeysCommand) -> anyhow::Result<()> {
+    match cmd {
+        KeysCommand::Init { dir, country, key } => {
+            let store = keys::KeyStore::init(&dir, &country, &key_options(&key)?)?;
+            println!("created key store {}", dir.display());
+            print!("{}", keys::list_text(&store)?);
+        }
+        KeysCommand::AddSigner { dir, key, activate } => {
+            let mut store = keys::KeyStore::open(&dir)?;
+            let kid = store.add_signer(&key_options(&key)?)?;
+            if activate {
+                store.activate(&kid)?;
+            }
+            println!("added document signer {kid}");
+            print!("{}", keys::list_text(&store)?);
+        }
+        KeysCommand::Activate { dir, kid } => {
+            let mut store = keys::KeyStore::open(&dir)?;
+            store.activate(&kid)?;
+            print!("{}", keys::list_text(&store)?);
+        }
+        KeysCommand::List { dir, json } => {
+            let store = keys::KeyStore::open(&dir)?;
+            if json {
+                let signers: Vec<_> = store
+                    .signers()?
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({
+                            "kid": c.kid_base64(),
+                            "key": c.public_key.kind.to_string(),
+                            "types": c.allowed_types().iter().map(|t| t.code()).collect::<Vec<_>>(),
+                            "not_before": c.not_before.rfc3339(),
+                            "not_after": c.not_after.rfc3339(),
+                            "subject": c.subject.text,
+                            "active": c.kid_base64() == store.manifest.active,
+                        })
+                    })
+                    .collect();
+                print_json(
+                    &serde_json::json!({"country": store.manifest.country, "signers": signers}),
+                );
+            } else {
+                print!("{}", keys::list_text(&store)?);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn now() -> hcert::UnixTime {
@@ -160,6 +380,90 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
+            }
+        }
+        Command::Keys { command } => match keys_command(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => usage(e),
+        },
+        Command::Issue {
+            keys,
+            input,
+            out,
+            qr,
+            threads,
+            resume,
+            issued_at,
+            verify_all,
+            png_scale,
+            zlib_level,
+        } => {
+            let issued_at = match issued_at.as_deref().map(parse_time).transpose() {
+                Ok(t) => t,
+                Err(e) => return usage(e),
+            };
+            let opts = batch::Options {
+                keys,
+                input,
+                out,
+                qr: match qr {
+                    QrArg::None => batch::QrOutput::None,
+                    QrArg::Png => batch::QrOutput::Png,
+                    QrArg::Svg => batch::QrOutput::Svg,
+                },
+                threads: threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                resume,
+                issued_at,
+                verify_all,
+                progress: true,
+                png_scale,
+                zlib_level,
+            };
+            match batch::run(&opts) {
+                Ok(summary) => {
+                    eprintln!(
+                        "issued {} certificates, rejected {} records ({:.0} records/s); see {}",
+                        summary.issued,
+                        summary.rejected,
+                        summary.records_per_second,
+                        opts.out.join("summary.json").display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage(e),
+            }
+        }
+        Command::GenRecords {
+            count,
+            seed,
+            error_rate,
+            out,
+            jsonl,
+        } => {
+            let jsonl = jsonl
+                || out.as_deref().is_some_and(|p| {
+                    matches!(
+                        vaxpass::issuer::records::Format::from_path(p),
+                        vaxpass::issuer::records::Format::JsonLines
+                    )
+                });
+            let result = match &out {
+                Some(path) => std::fs::File::create(path)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|f| {
+                        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                        gen::write(&mut w, count, seed, error_rate, jsonl)
+                    }),
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    gen::write(&mut w, count, seed, error_rate, jsonl)
+                }
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage(e),
             }
         }
         Command::Conformance {
