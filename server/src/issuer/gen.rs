@@ -239,8 +239,14 @@ pub fn record(rng: &mut Rng, index: u64, error_rate: f64, earlier_id: Option<&st
 
 fn break_record(rng: &mut Rng, r: &mut Record, earlier_id: Option<&str>) {
     match rng.below(BREAKAGES) {
-        0 => r.national_id = format!("003{}", &r.national_id.get(3..).unwrap_or("123456789")),
-        1 => r.national_id = format!("{}1", r.national_id),
+        // A CCCD with a province code that does not exist (or a malformed number).
+        0 => {
+            r.national_id = match r.national_id.len() {
+                12 => format!("003{}", &r.national_id[3..]),
+                _ => "0031850".into(),
+            }
+        }
+        1 => r.national_id.push('!'),
         2 => r.national_id.clear(),
         3 => r.dob = "31/02/1985".into(),
         4 => r.dob = "2035-01-01".into(),
