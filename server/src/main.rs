@@ -91,6 +91,9 @@ enum Command {
         /// gives the `78 DA` header most issuers use.
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=9))]
         zlib_level: u32,
+        /// Milliseconds between durable checkpoints (what a crash can lose and redo).
+        #[arg(long, default_value_t = 1500)]
+        checkpoint_ms: u64,
     },
     /// Write realistic synthetic vaccination records (for tests and benchmarks).
     GenRecords {
@@ -397,6 +400,7 @@ fn run(cli: Cli) -> ExitCode {
             verify_all,
             png_scale,
             zlib_level,
+            checkpoint_ms,
         } => {
             let issued_at = match issued_at.as_deref().map(parse_time).transpose() {
                 Ok(t) => t,
@@ -419,6 +423,7 @@ fn run(cli: Cli) -> ExitCode {
                 progress: true,
                 png_scale,
                 zlib_level,
+                checkpoint_every: std::time::Duration::from_millis(checkpoint_ms.max(10)),
             };
             match batch::run(&opts) {
                 Ok(summary) => {

@@ -74,6 +74,8 @@ pub struct Options {
     /// zlib level of the HC1 payload: 0 (stored blocks, the default for batches: certificate
     /// payloads do not compress) to 9.
     pub zlib_level: u32,
+    /// How often progress is made durable (fsync of the outputs and the state file).
+    pub checkpoint_every: Duration,
 }
 
 /// Issuer display name in `is` (≤ 80 characters).
@@ -84,8 +86,8 @@ pub const SCHEMA_VERSION: &str = "1.3.0";
 pub const DISEASE: &str = "840539006";
 /// Records per batch handed to a worker.
 const BATCH: usize = 256;
-/// How often the writer makes its progress durable.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(1500);
+/// How often the writer makes its progress durable, by default.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(1500);
 /// Self-check one certificate in this many (per worker; the first always).
 const SELF_CHECK_EVERY: u64 = 1000;
 
@@ -762,7 +764,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
                     state.position = next;
                 }
             }
-            if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            if last_checkpoint.elapsed() >= opts.checkpoint_every {
                 checkpoint(&mut certs, &mut rejects, &state, &state_path)?;
                 last_checkpoint = Instant::now();
             }

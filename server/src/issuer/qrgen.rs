@@ -130,9 +130,8 @@ impl QrCode {
         }
     }
 
-    /// The dark runs `[start, end)` of row `y`.
-    fn dark_runs(&self, y: usize) -> Vec<(usize, usize)> {
-        let mut runs = Vec::new();
+    /// Calls `f(start, end)` for every dark run `[start, end)` of row `y`.
+    fn for_each_dark_run(&self, y: usize, mut f: impl FnMut(usize, usize)) {
         match &self.modules {
             Modules::Rows(rows) => {
                 let mut r = rows[y];
@@ -141,7 +140,7 @@ impl QrCode {
                     let start = base + r.trailing_zeros() as usize;
                     r >>= start - base;
                     let len = (!r).trailing_zeros() as usize;
-                    runs.push((start, start + len));
+                    f(start, start + len);
                     r = if len >= 128 { 0 } else { r >> len };
                     base = start + len;
                 }
@@ -154,14 +153,13 @@ impl QrCode {
                         while x < self.size && self.dark(x, y) {
                             x += 1;
                         }
-                        runs.push((start, x));
+                        f(start, x);
                     } else {
                         x += 1;
                     }
                 }
             }
         }
-        runs
     }
 }
 
@@ -649,38 +647,76 @@ fn build_bits(t: &Template, version: usize, ecc: Ecc, codewords: &[u8]) -> QrCod
         .map(|(b, h)| b | join(h))
         .collect();
     let (fa, fb) = format_positions(size);
-    let mut rows = vec![0u128; size];
-    let mut cols = vec![0u128; size];
-    let apply = |mask: u8, rows: &mut [u128], cols: &mut [u128]| {
-        let m = usize::from(mask);
-        for (r, (&d, &k)) in rows.iter_mut().zip(data_rows.iter().zip(&t.mask_rows[m])) {
-            *r = d ^ k;
-        }
-        for (c, (&d, &k)) in cols.iter_mut().zip(data_cols.iter().zip(&t.mask_cols[m])) {
-            *c = d ^ k;
+    // Masked rows or columns, with the format bits of the mask drawn in.
+    let masked = |mask: u8, data: &[u128], masks: &[u128], out: &mut [u128], rows: bool| {
+        for (o, (&d, &k)) in out.iter_mut().zip(data.iter().zip(masks)) {
+            *o = d ^ k;
         }
         let bits = format_bits(ecc, mask);
         for i in 0..15 {
             if (bits >> i) & 1 != 0 {
                 for (x, y) in [fa[i], fb[i]] {
-                    rows[y] |= 1 << x;
-                    cols[x] |= 1 << y;
+                    let (line, bit) = if rows { (y, x) } else { (x, y) };
+                    out[line] |= 1 << bit;
                 }
             }
         }
     };
-    // Try every mask; keep the one with the lowest penalty (the first on ties). A mask is
-    // abandoned once its partial score reaches the best so far (a tie loses to the earlier).
-    let mut best: Option<(i32, u8)> = None;
+    // Phase 1: the row-wise terms (N2, N4 and rows' N1/N3) of every mask.
+    let mut rows = vec![0u128; size];
+    let mut partial = [0i32; 8];
     for mask in 0..8u8 {
-        apply(mask, &mut rows, &mut cols);
-        let bound = best.map_or(i32::MAX, |(s, _)| s - 1);
-        if let Some(score) = penalty_bits_bounded(&rows, &cols, size, bound) {
+        masked(
+            mask,
+            &data_rows,
+            &t.mask_rows[usize::from(mask)],
+            &mut rows,
+            true,
+        );
+        partial[usize::from(mask)] = rows_penalty(&rows, size);
+    }
+    // Phase 2: add the columns, most promising mask first, and drop a mask as soon as it
+    // cannot beat the best full score (ties go to the lower mask number, as the standard's
+    // reference encoder does).
+    let mut order: [u8; 8] = core::array::from_fn(|m| m as u8);
+    order.sort_by_key(|&m| (partial[usize::from(m)], m));
+    let mut cols = vec![0u128; size];
+    let mut best: Option<(i32, u8)> = None;
+    for mask in order {
+        let bound = match best {
+            None => i32::MAX,
+            Some((score, b)) if mask < b => score,
+            Some((score, _)) => score - 1,
+        };
+        let mut score = partial[usize::from(mask)];
+        if score > bound {
+            continue;
+        }
+        masked(
+            mask,
+            &data_cols,
+            &t.mask_cols[usize::from(mask)],
+            &mut cols,
+            false,
+        );
+        for &c in &cols {
+            score += line_penalty_bits(c, size);
+            if score > bound {
+                break;
+            }
+        }
+        if score <= bound {
             best = Some((score, mask));
         }
     }
     let mask = best.map_or(0, |(_, m)| m);
-    apply(mask, &mut rows, &mut cols);
+    masked(
+        mask,
+        &data_rows,
+        &t.mask_rows[usize::from(mask)],
+        &mut rows,
+        true,
+    );
     QrCode {
         version: version as u8,
         size,
@@ -889,8 +925,29 @@ fn penalty_bits(rows: &[u128], cols: &[u128], size: usize) -> i32 {
     penalty_bits_bounded(rows, cols, size, i32::MAX).unwrap_or(i32::MAX)
 }
 
+/// The terms of the penalty that need only the rows: N2, N4, and N1/N3 along the rows.
+fn rows_penalty(rows: &[u128], size: usize) -> i32 {
+    let mut score = 0;
+    // N2: x where modules (x, y), (x+1, y), (x, y+1), (x+1, y+1) agree, for x < size - 1.
+    let valid = (1u128 << (size - 1)) - 1;
+    for pair in rows.windows(2) {
+        let same_v = !(pair[0] ^ pair[1]);
+        let same_h = !(pair[0] ^ (pair[0] >> 1));
+        score += 3 * (same_v & (same_v >> 1) & same_h & valid).count_ones() as i32;
+    }
+    let dark: i32 = rows.iter().map(|r| r.count_ones() as i32).sum();
+    let total = (size * size) as i32;
+    let k = ((dark * 20 - total * 10).abs() + total - 1) / total - 1;
+    score += k * 10;
+    for &line in rows {
+        score += line_penalty_bits(line, size);
+    }
+    score
+}
+
 /// [`penalty_bits`], giving up (`None`) as soon as the score exceeds `bound`: every term is
 /// non-negative, so a mask that passes the best score so far can never win.
+#[cfg(test)]
 fn penalty_bits_bounded(rows: &[u128], cols: &[u128], size: usize, bound: i32) -> Option<i32> {
     // The cheap terms first, so the bound bites early.
     let mut score = 0;
@@ -950,9 +1007,9 @@ pub fn png(code: &QrCode, scale: usize, deflater: &mut hcert::zlib::Deflater) ->
         line.fill(0xFF);
         if (quiet..quiet + code.size).contains(&my) {
             // Paint each horizontal run of dark modules as one span of pixels.
-            for (start, end) in code.dark_runs(my - quiet) {
+            code.for_each_dark_run(my - quiet, |start, end| {
                 clear_bits(&mut line, (start + quiet) * scale, (end + quiet) * scale);
-            }
+            });
         }
         raw.push(0); // filter: none
         raw.extend_from_slice(&line);
@@ -975,18 +1032,18 @@ pub fn png(code: &QrCode, scale: usize, deflater: &mut hcert::zlib::Deflater) ->
 
 /// Clears bits `from..to` of a big-endian bit row (dark pixels are 0 in a grey PNG).
 fn clear_bits(line: &mut [u8], from: usize, to: usize) {
-    let mut px = from;
-    while px < to && !px.is_multiple_of(8) {
-        line[px / 8] &= !(0x80 >> (px % 8));
-        px += 1;
+    if from >= to {
+        return;
     }
-    while px + 8 <= to {
-        line[px / 8] = 0;
-        px += 8;
-    }
-    while px < to {
-        line[px / 8] &= !(0x80 >> (px % 8));
-        px += 1;
+    let (first, last) = (from / 8, (to - 1) / 8);
+    let head = 0xFFu8 >> (from % 8);
+    let tail = 0xFFu8 << (7 - (to - 1) % 8);
+    if first == last {
+        line[first] &= !(head & tail);
+    } else {
+        line[first] &= !head;
+        line[first + 1..last].fill(0);
+        line[last] &= !tail;
     }
 }
 
@@ -1006,7 +1063,7 @@ pub fn svg(code: &QrCode) -> String {
     let side = code.size + 2 * quiet;
     let mut d = String::with_capacity(code.size * code.size);
     for y in 0..code.size {
-        for (start, end) in code.dark_runs(y) {
+        code.for_each_dark_run(y, |start, end| {
             d.push_str(&format!(
                 "M{} {}h{}v1h-{}z",
                 start + quiet,
@@ -1014,7 +1071,7 @@ pub fn svg(code: &QrCode) -> String {
                 end - start,
                 end - start
             ));
-        }
+        });
     }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{d}\"/></svg>\n"
