@@ -36,6 +36,7 @@ pub mod schema;
 pub mod sign;
 pub mod time;
 pub mod trust;
+pub mod trustlist;
 pub mod uvci;
 pub mod verify;
 pub mod x509;

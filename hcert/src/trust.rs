@@ -12,19 +12,28 @@ use serde_json::Value as J;
 use crate::crypto::{default_backend, Backend, VerifyingKey};
 use crate::error::{Error, Result, TrustListErrorKind};
 use crate::time::UnixTime;
-use crate::x509::{self, Certificate};
+use crate::x509::{self, Certificate, PublicKeyInfo};
 use crate::CertificateType;
 
-/// A document signer the verifier trusts.
+/// A document signer the verifier trusts: its key, validity and permitted types, from a
+/// full certificate or from a compact trust-list entry.
 pub struct TrustedSigner {
     /// The kid this signer is listed under.
     pub kid: [u8; 8],
-    /// Its certificate.
-    pub certificate: Certificate,
     /// Its country, from the trust list or else from the certificate subject.
     pub country: Option<String>,
-    /// Types it may sign, if the trust list restricts them beyond the certificate's EKU.
-    pub listed_types: Option<Vec<CertificateType>>,
+    /// Certificate subject, for display.
+    pub subject: String,
+    /// Start of the signer certificate's validity.
+    pub not_before: UnixTime,
+    /// End of the signer certificate's validity.
+    pub not_after: UnixTime,
+    /// Its public key.
+    pub public_key: PublicKeyInfo,
+    /// The certificate types it may sign.
+    pub types: Vec<CertificateType>,
+    /// The whole certificate (DER), when the source had it.
+    pub certificate_der: Option<Vec<u8>>,
     key: Result<Box<dyn VerifyingKey>>,
 }
 
@@ -32,7 +41,7 @@ impl core::fmt::Debug for TrustedSigner {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("TrustedSigner")
             .field("kid", &self.kid_base64())
-            .field("subject", &self.certificate.subject.text)
+            .field("subject", &self.subject)
             .field("country", &self.country)
             .finish()
     }
@@ -49,15 +58,29 @@ impl TrustedSigner {
         self.key.as_deref()
     }
 
-    /// The certificate types this signer may sign: its EKU (see
-    /// [`CertificateType::allowed_by_eku`]), narrowed by the trust list when it says more.
+    /// The certificate types this signer may sign.
     pub fn allowed_types(&self) -> Vec<CertificateType> {
-        let by_eku = self.certificate.allowed_types();
-        match &self.listed_types {
-            Some(listed) => by_eku.into_iter().filter(|t| listed.contains(t)).collect(),
-            None => by_eku,
-        }
+        self.types.clone()
     }
+}
+
+/// What a trust list says about one signer, for [`TrustStore::add_entry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerEntry {
+    /// Key identifier.
+    pub kid: [u8; 8],
+    /// Country.
+    pub country: Option<String>,
+    /// Subject, for display.
+    pub subject: String,
+    /// Validity start.
+    pub not_before: UnixTime,
+    /// Validity end.
+    pub not_after: UnixTime,
+    /// SubjectPublicKeyInfo, DER.
+    pub spki_der: Vec<u8>,
+    /// Permitted types.
+    pub types: Vec<CertificateType>,
 }
 
 /// Trusted signers indexed by kid.
@@ -141,6 +164,7 @@ impl TrustStore {
     }
 
     /// Adds a signer under a kid a trust list gives (normally equal to the computed one).
+    /// `listed_types` narrows the types the certificate's EKU allows.
     pub fn add_with_kid(
         &mut self,
         certificate: Certificate,
@@ -148,22 +172,54 @@ impl TrustStore {
         country: Option<String>,
         listed_types: Option<Vec<CertificateType>>,
     ) {
+        let mut types = certificate.allowed_types();
+        if let Some(listed) = listed_types {
+            types.retain(|t| listed.contains(t));
+        }
+        let country = country.or_else(|| certificate.subject.country.clone());
+        self.insert(TrustedSigner {
+            kid,
+            country,
+            subject: certificate.subject.text.clone(),
+            not_before: certificate.not_before,
+            not_after: certificate.not_after,
+            key: Err(Error::InputEmpty),
+            public_key: certificate.public_key,
+            types,
+            certificate_der: Some(certificate.der),
+        });
+    }
+
+    /// Adds a signer from a compact trust-list entry.
+    pub fn add_entry(&mut self, entry: SignerEntry) -> Result<()> {
+        let public_key = PublicKeyInfo::from_spki_der(&entry.spki_der)?;
+        self.insert(TrustedSigner {
+            kid: entry.kid,
+            country: entry.country,
+            subject: entry.subject,
+            not_before: entry.not_before,
+            not_after: entry.not_after,
+            public_key,
+            types: entry.types,
+            certificate_der: None,
+            key: Err(Error::InputEmpty),
+        });
+        Ok(())
+    }
+
+    fn insert(&mut self, mut signer: TrustedSigner) {
         if self
-            .candidates(&kid)
-            .any(|s| s.certificate.der == certificate.der)
+            .candidates(&signer.kid)
+            .any(|s| s.public_key == signer.public_key && s.not_after == signer.not_after)
         {
             return;
         }
-        let key = self.backend.prepare(&certificate.public_key);
-        let country = country.or_else(|| certificate.subject.country.clone());
-        self.by_kid.entry(kid).or_default().push(self.signers.len());
-        self.signers.push(TrustedSigner {
-            kid,
-            certificate,
-            country,
-            listed_types,
-            key,
-        });
+        signer.key = self.backend.prepare(&signer.public_key);
+        self.by_kid
+            .entry(signer.kid)
+            .or_default()
+            .push(self.signers.len());
+        self.signers.push(signer);
     }
 
     /// Adds one DER certificate.
@@ -181,53 +237,15 @@ impl TrustStore {
         Ok(ders.len())
     }
 
-    /// Adds the DSC entries of an EU gateway trust list (HCERT.md §4.1): a JSON array of
-    /// `{kid, country, certificateType, rawData, …}`, or the German `{"certificates": […]}`
-    /// wrapper. CSCA, upload and authentication entries and deleted entries (`rawData`
-    /// null) are skipped. Returns how many signers were added.
+    /// Adds the DSC entries of an EU gateway trust list (see [`parse_gateway_json`]);
+    /// returns how many signers were added.
     pub fn add_gateway_json(&mut self, json: &str) -> Result<usize> {
-        let bad = |reason: String| Error::TrustListInvalid {
-            kind: TrustListErrorKind::Malformed,
-            reason,
-        };
-        let doc: J = serde_json::from_str(json).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let entries = match &doc {
-            J::Array(a) => a,
-            J::Object(o) => o
-                .get("certificates")
-                .and_then(J::as_array)
-                .ok_or_else(|| bad("no \"certificates\" array".into()))?,
-            _ => return Err(bad("not a trust-list array".into())),
-        };
-        let mut added = 0;
-        for (i, e) in entries.iter().enumerate() {
-            let kind = e
-                .get("certificateType")
-                .and_then(J::as_str)
-                .unwrap_or("DSC");
-            if !kind.eq_ignore_ascii_case("DSC") {
-                continue;
-            }
-            let Some(raw) = e.get("rawData").and_then(J::as_str) else {
-                continue;
-            };
-            let der = base64::engine::general_purpose::STANDARD
-                .decode(raw.trim())
-                .map_err(|_| bad(format!("entry {i}: rawData is not Base64")))?;
-            let cert = Certificate::from_der(&der)?;
-            let kid = match e.get("kid").and_then(J::as_str) {
-                Some(k) => base64::engine::general_purpose::STANDARD
-                    .decode(k.trim())
-                    .ok()
-                    .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
-                    .ok_or_else(|| bad(format!("entry {i}: kid is not 8 Base64 bytes")))?,
-                None => cert.kid,
-            };
-            let country = e.get("country").and_then(J::as_str).map(str::to_string);
-            self.add_with_kid(cert, kid, country, None);
-            added += 1;
+        let entries = parse_gateway_json(json)?;
+        let n = entries.len();
+        for e in entries {
+            self.add_with_kid(e.certificate, e.kid, e.country, None);
         }
-        Ok(added)
+        Ok(n)
     }
 
     /// Adds signers from a file's bytes, recognising gateway JSON, PEM and DER.
@@ -239,6 +257,69 @@ impl TrustStore {
             _ => self.add_der(bytes).map(|()| 1),
         }
     }
+}
+
+/// One DSC entry of an EU gateway trust list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayEntry {
+    /// The kid the list gives.
+    pub kid: [u8; 8],
+    /// The country the list gives.
+    pub country: Option<String>,
+    /// The certificate.
+    pub certificate: Certificate,
+}
+
+/// The DSC entries of an EU gateway trust list (HCERT.md §4.1): a JSON array of
+/// `{kid, country, certificateType, rawData, …}`, or the German `{"certificates": […]}`
+/// wrapper. CSCA, upload and authentication entries and deleted entries (`rawData` null)
+/// are skipped.
+pub fn parse_gateway_json(json: &str) -> Result<Vec<GatewayEntry>> {
+    let bad = |reason: String| Error::TrustListInvalid {
+        kind: TrustListErrorKind::Malformed,
+        reason,
+    };
+    let doc: J = serde_json::from_str(json).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let entries = match &doc {
+        J::Array(a) => a,
+        J::Object(o) => o
+            .get("certificates")
+            .and_then(J::as_array)
+            .ok_or_else(|| bad("no \"certificates\" array".into()))?,
+        _ => return Err(bad("not a trust-list array".into())),
+    };
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let kind = e
+            .get("certificateType")
+            .and_then(J::as_str)
+            .unwrap_or("DSC");
+        if !kind.eq_ignore_ascii_case("DSC") {
+            continue;
+        }
+        let Some(raw) = e.get("rawData").and_then(J::as_str) else {
+            continue;
+        };
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(raw.trim())
+            .map_err(|_| bad(format!("entry {i}: rawData is not Base64")))?;
+        let certificate = Certificate::from_der(&der)?;
+        let kid = match e.get("kid").and_then(J::as_str) {
+            Some(k) => base64::engine::general_purpose::STANDARD
+                .decode(k.trim())
+                .ok()
+                .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| bad(format!("entry {i}: kid is not 8 Base64 bytes")))?,
+            None => certificate.kid,
+        };
+        let country = e.get("country").and_then(J::as_str).map(str::to_string);
+        out.push(GatewayEntry {
+            kid,
+            country,
+            certificate,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -301,7 +301,7 @@ pub fn check_signature<'t>(cose: &CoseSign1, trust: &'t TrustStore) -> Result<&'
     let message = cose.signed_bytes();
     let mut best: Option<Error> = None;
     for signer in trust.candidates(&kid) {
-        let attempt = check_key_and_signature(alg, &signer.certificate.public_key, &cose.signature)
+        let attempt = check_key_and_signature(alg, &signer.public_key, &cose.signature)
             .and_then(|()| signer.key().map_err(Clone::clone))
             .and_then(|key| {
                 if key.verify(alg, &message, &cose.signature) {
@@ -404,8 +404,8 @@ pub fn verify_decoded(decoded: Decoded, trust: &TrustStore, at: UnixTime) -> Ver
             let allowed = s.allowed_types();
             let signer_validity = outcome(check_signer_validity(
                 &decoded.claims,
-                s.certificate.not_before,
-                s.certificate.not_after,
+                s.not_before,
+                s.not_after,
             ));
             let key_usage = match decoded.dcc.certificate_type() {
                 Some(t) => outcome(check_key_usage(t, allowed.clone())),
@@ -415,9 +415,9 @@ pub fn verify_decoded(decoded: Decoded, trust: &TrustStore, at: UnixTime) -> Ver
                 Some(SignerSummary {
                     kid: s.kid_base64(),
                     country: s.country.clone(),
-                    subject: s.certificate.subject.text.clone(),
-                    not_before: s.certificate.not_before,
-                    not_after: s.certificate.not_after,
+                    subject: s.subject.clone(),
+                    not_before: s.not_before,
+                    not_after: s.not_after,
                     allowed_types: allowed,
                 }),
                 signer_validity,

@@ -396,6 +396,18 @@ fn bit_len(int: &[u8]) -> usize {
     }
 }
 
+impl PublicKeyInfo {
+    /// Parses a DER SubjectPublicKeyInfo.
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKeyInfo> {
+        let mut d = Der::new(der);
+        let t = d.expect(0x30, "SubjectPublicKeyInfo")?;
+        if !d.is_empty() {
+            return Err(malformed("data after the public key"));
+        }
+        parse_spki(&t, der)
+    }
+}
+
 fn parse_spki(t: &Tlv<'_>, whole: &[u8]) -> Result<PublicKeyInfo> {
     let mut s = Der::new(t.content);
     let alg = s.expect(0x30, "key algorithm")?;

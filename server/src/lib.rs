@@ -8,4 +8,6 @@ pub mod degrade;
 pub mod input;
 pub mod issuer;
 pub mod picture;
+pub mod publish;
 pub mod render;
+pub mod serve;

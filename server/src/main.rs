@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use vaxpass::input::{self, InputError};
 use vaxpass::issuer::{batch, gen, keys};
-use vaxpass::{conformance, render};
+use vaxpass::{conformance, publish, render, serve};
 
 #[derive(Parser)]
 #[command(
@@ -112,6 +112,42 @@ enum Command {
         /// Force JSON Lines.
         #[arg(long)]
         jsonl: bool,
+    },
+    /// Publish the signed static API (trust lists, value sets, index) atomically.
+    Publish {
+        /// Key store directory.
+        #[arg(long)]
+        keys: PathBuf,
+        /// Output directory (its `current` link is replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Partner trust lists in EU gateway JSON format to include. Repeatable.
+        #[arg(long = "extra-trust")]
+        extra_trust: Vec<PathBuf>,
+        /// Days the published lists stay valid.
+        #[arg(long, default_value_t = 7)]
+        valid_days: i64,
+        /// Hours until the next planned publication (announced in the index).
+        #[arg(long, default_value_t = 24)]
+        update_hours: i64,
+        /// Publication time (RFC 3339) instead of now.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Serve the published trust lists and the verifier portal.
+    Serve {
+        /// A `publish --out` directory.
+        #[arg(long = "trust-lists")]
+        trust_lists: PathBuf,
+        /// The portal build (`dist/`).
+        #[arg(long)]
+        app: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Do not write access logs.
+        #[arg(long)]
+        no_access_log: bool,
     },
     /// Run the dgc-testdata conformance suite found below DIR.
     Conformance {
@@ -436,6 +472,56 @@ fn run(cli: Cli) -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
+                Err(e) => usage(e),
+            }
+        }
+        Command::Publish {
+            keys,
+            out,
+            extra_trust,
+            valid_days,
+            update_hours,
+            now: at,
+        } => {
+            let now = match at.as_deref().map(parse_time).transpose() {
+                Ok(t) => t.unwrap_or_else(now),
+                Err(e) => return usage(e),
+            };
+            let opts = publish::Options {
+                keys,
+                out,
+                extra_trust,
+                now,
+                valid_days,
+                update_hours,
+            };
+            match publish::publish(&opts) {
+                Ok(dir) => {
+                    println!("published {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage(e),
+            }
+        }
+        Command::Serve {
+            trust_lists,
+            app,
+            addr,
+            no_access_log,
+        } => {
+            let state = match serve::AppState::load(&trust_lists, &app, !no_access_log) {
+                Ok(s) => std::sync::Arc::new(s),
+                Err(e) => return usage(e),
+            };
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => return usage(e.into()),
+            };
+            match runtime.block_on(serve::run(state, addr)) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => usage(e),
             }
         }

@@ -1,0 +1,609 @@
+//! `vaxpass serve`: the published tree and the portal, from memory.
+//!
+//! Both are read into memory once — bodies, precompressed variants and strong ETags — and the
+//! trust-list tree is reloaded when `current` points elsewhere (checked at most once a
+//! second), so a republish is picked up without a restart and a response is always from one
+//! consistent version. Requests never touch the file system, so no path can escape it.
+//!
+//! Only `GET` and `HEAD` exist; no endpoint accepts a body, so no certificate can ever be
+//! sent here. Access logs name the route, never the query, and never an unknown path.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use base64::Engine as _;
+use bytes::Bytes;
+use sha2::{Digest as _, Sha256};
+
+use crate::publish::precompress;
+
+/// How a body may be cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CachePolicy {
+    /// Trust lists and the index: short, then revalidate.
+    List,
+    /// Content-hashed app assets: a year, immutable.
+    Immutable,
+    /// index.html, the manifest, the service worker: always revalidate.
+    Revalidate,
+}
+
+impl CachePolicy {
+    fn header(self) -> &'static str {
+        match self {
+            CachePolicy::List => "public, max-age=300, must-revalidate",
+            CachePolicy::Immutable => "public, max-age=31536000, immutable",
+            CachePolicy::Revalidate => "no-cache",
+        }
+    }
+}
+
+/// One servable file.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    body: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+    etag: String,
+    content_type: &'static str,
+    cache: CachePolicy,
+}
+
+/// A set of files by URL path.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// What it was loaded from (the version directory for trust lists).
+    pub source: PathBuf,
+    files: HashMap<String, Asset>,
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "json" | "sig" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "pem" => "application/x-pem-file",
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "y4m" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Whether a file name carries a content hash (`app-3f5c0a1b2c3d4e5f.wasm`).
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    stem.rsplit(['-', '_'])
+        .next()
+        .is_some_and(|h| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn etag(body: &[u8]) -> String {
+    let d = Sha256::digest(body);
+    format!(
+        "\"{}\"",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&d[..18])
+    )
+}
+
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let rel = format!("{prefix}/{name}");
+        if path.is_dir() {
+            walk(&path, &rel, out)?;
+        } else {
+            out.push((rel, path));
+        }
+    }
+    Ok(())
+}
+
+impl Snapshot {
+    /// Loads a directory. `.gz`/`.br` siblings become encodings of their file; missing
+    /// encodings are computed (app assets are not precompressed by the build).
+    pub fn load(dir: &Path, policy: impl Fn(&str) -> CachePolicy) -> Result<Snapshot> {
+        let mut paths = Vec::new();
+        walk(dir, "", &mut paths)?;
+        let mut raw: HashMap<String, Vec<u8>> = HashMap::new();
+        for (rel, path) in paths {
+            raw.insert(
+                rel,
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+            );
+        }
+        let mut files = HashMap::new();
+        for (rel, body) in &raw {
+            if rel.ends_with(".gz") || rel.ends_with(".br") || rel.ends_with(".tmp") {
+                continue;
+            }
+            let (gzip, brotli) =
+                match (raw.get(&format!("{rel}.gz")), raw.get(&format!("{rel}.br"))) {
+                    (Some(g), Some(b)) => (g.clone(), b.clone()),
+                    _ => precompress(body)?,
+                };
+            // Only worth sending when smaller.
+            let useful = |v: Vec<u8>| (v.len() < body.len()).then(|| Bytes::from(v));
+            files.insert(
+                rel.clone(),
+                Asset {
+                    etag: etag(body),
+                    content_type: content_type(rel),
+                    cache: policy(rel),
+                    gzip: useful(gzip),
+                    brotli: useful(brotli),
+                    body: Bytes::from(body.clone()),
+                },
+            );
+        }
+        Ok(Snapshot {
+            source: dir.to_path_buf(),
+            files,
+        })
+    }
+
+    /// The file at a URL path.
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it holds no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The trust-list tree, reloaded when its `current` link changes.
+pub struct Tree {
+    root: PathBuf,
+    snapshot: RwLock<Arc<Snapshot>>,
+    checked: Mutex<Instant>,
+}
+
+impl Tree {
+    fn resolve(root: &Path) -> PathBuf {
+        let current = root.join("current");
+        std::fs::canonicalize(&current).unwrap_or_else(|_| root.to_path_buf())
+    }
+
+    /// Loads the tree under `root` (its `current` version, or `root` itself).
+    pub fn open(root: &Path) -> Result<Tree> {
+        let dir = Tree::resolve(root);
+        let snap = Snapshot::load(&dir, |_| CachePolicy::List)?;
+        Ok(Tree {
+            root: root.to_path_buf(),
+            snapshot: RwLock::new(Arc::new(snap)),
+            checked: Mutex::new(Instant::now()),
+        })
+    }
+
+    /// The current snapshot, reloading it when `current` moved (at most one check a second).
+    pub fn current(&self) -> Arc<Snapshot> {
+        let due = self
+            .checked
+            .lock()
+            .map(|mut t| {
+                let due = t.elapsed() >= Duration::from_secs(1);
+                if due {
+                    *t = Instant::now();
+                }
+                due
+            })
+            .unwrap_or(false);
+        let snap = self
+            .snapshot
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_default();
+        if due {
+            let dir = Tree::resolve(&self.root);
+            if dir != snap.source {
+                if let Ok(fresh) = Snapshot::load(&dir, |_| CachePolicy::List) {
+                    let fresh = Arc::new(fresh);
+                    if let Ok(mut w) = self.snapshot.write() {
+                        *w = Arc::clone(&fresh);
+                    }
+                    log_event("trust lists reloaded", &dir.display().to_string());
+                    return fresh;
+                }
+            }
+        }
+        snap
+    }
+}
+
+/// Server state.
+pub struct AppState {
+    /// The published trust-list tree.
+    pub tree: Tree,
+    /// The portal's files.
+    pub app: Snapshot,
+    /// The Content-Security-Policy for every response.
+    csp: HeaderValue,
+    /// Whether to write access logs.
+    pub access_log: bool,
+}
+
+/// SHA-256 source hashes of the inline scripts of an HTML page, for the CSP.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = start + open_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains("src=") && !body.trim().is_empty() {
+            let d = Sha256::digest(body.as_bytes());
+            out.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(d)
+            ));
+        }
+        rest = &rest[body_start + close..];
+    }
+    out
+}
+
+impl AppState {
+    /// Loads the trust-list tree and the portal.
+    pub fn load(trust_lists: &Path, app: &Path, access_log: bool) -> Result<AppState> {
+        let tree = Tree::open(trust_lists)?;
+        let app = Snapshot::load(app, |path| {
+            let name = path.rsplit('/').next().unwrap_or("");
+            if is_hashed(name) {
+                CachePolicy::Immutable
+            } else {
+                CachePolicy::Revalidate
+            }
+        })?;
+        let scripts = app
+            .get("/index.html")
+            .map(|a| inline_script_hashes(&String::from_utf8_lossy(&a.body)))
+            .unwrap_or_default()
+            .join(" ");
+        let csp = format!(
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
+             img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'self'; \
+             manifest-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        );
+        Ok(AppState {
+            tree,
+            app,
+            csp: HeaderValue::from_str(&csp)?,
+            access_log,
+        })
+    }
+}
+
+/// The router: everything goes through one handler; see [`handle`].
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+fn is_tree_path(path: &str) -> bool {
+    path == "/trust-anchor.pem"
+        || path.starts_with("/trust-lists/")
+        || path.starts_with("/.well-known/")
+}
+
+/// Paths that could climb out of or confuse a file tree: refused before any lookup.
+fn suspicious(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    path.contains("..")
+        || path.contains("//")
+        || path.contains('\\')
+        || path.contains('\0')
+        || lower.contains("%2e")
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%00")
+}
+
+/// Accepted encodings in order of preference.
+fn pick_encoding(headers: &HeaderMap) -> (bool, bool) {
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.trim().split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let q_zero = it.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            coding.eq_ignore_ascii_case(name) && !q_zero
+        })
+    };
+    (accepts("br"), accepts("gzip"))
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t == etag || t.strip_prefix("W/") == Some(etag)
+            })
+        })
+}
+
+fn security_headers(h: &mut HeaderMap, csp: &HeaderValue) {
+    h.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(self), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+}
+
+fn cors(h: &mut HeaderMap) {
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("If-None-Match"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("ETag"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut r = (status, text).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn serve_asset(asset: &Asset, headers: &HeaderMap, head: bool) -> Response {
+    let (br_ok, gz_ok) = pick_encoding(headers);
+    let (body, encoding, tag_suffix) = match (&asset.brotli, &asset.gzip) {
+        (Some(b), _) if br_ok => (b.clone(), Some("br"), "-br"),
+        (_, Some(g)) if gz_ok => (g.clone(), Some("gzip"), "-gz"),
+        _ => (asset.body.clone(), None, ""),
+    };
+    // A strong ETag per representation (RFC 9110 §8.8.3.3).
+    let tag = format!("{}{}\"", &asset.etag[..asset.etag.len() - 1], tag_suffix);
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(asset.cache.header()),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if if_none_match(headers, &tag) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r.headers_mut().extend(h);
+        return r;
+    }
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    if let Some(e) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    let mut r = Response::new(if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    r.headers_mut().extend(h);
+    r
+}
+
+/// Serves one request.
+pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let tree = is_tree_path(&path);
+    let mut route = "unmatched";
+    let mut response = if suspicious(&path) {
+        plain(StatusCode::BAD_REQUEST, "bad path\n")
+    } else if method == Method::OPTIONS && tree {
+        route = "preflight";
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NO_CONTENT;
+        r
+    } else if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r
+    } else if path == "/healthz" {
+        route = "/healthz";
+        let snap = state.tree.current();
+        let version = snap
+            .source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let body = serde_json::json!({"status": "ok", "trust_lists": version}).to_string();
+        let mut r = Response::new(Body::from(body));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    } else if tree {
+        let snap = state.tree.current();
+        match snap.get(&path) {
+            Some(asset) => {
+                route = "trust-lists";
+                serve_asset(asset, req.headers(), method == Method::HEAD)
+            }
+            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        }
+    } else {
+        let key = if path == "/" {
+            "/index.html"
+        } else {
+            path.as_str()
+        };
+        match state.app.get(key) {
+            Some(asset) => {
+                route = "app";
+                serve_asset(asset, req.headers(), method == Method::HEAD)
+            }
+            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        }
+    };
+    security_headers(response.headers_mut(), &state.csp);
+    if tree {
+        cors(response.headers_mut());
+    }
+    if state.access_log {
+        // Never the query string, never an unknown path (it could hold anything).
+        let logged = if route == "unmatched" {
+            "-"
+        } else {
+            path.as_str()
+        };
+        eprintln!(
+            "{{\"event\":\"request\",\"method\":\"{method}\",\"route\":\"{route}\",\"path\":{},\"status\":{},\"ms\":{:.3}}}",
+            serde_json::Value::from(logged),
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    response
+}
+
+fn log_event(event: &str, detail: &str) {
+    eprintln!(
+        "{{\"event\":{},\"detail\":{}}}",
+        serde_json::Value::from(event),
+        serde_json::Value::from(detail)
+    );
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes in-flight requests.
+pub async fn run(state: Arc<AppState>, addr: SocketAddr) -> Result<()> {
+    let app = router(Arc::clone(&state)).layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::error_handling::HandleErrorLayer::new(
+                |_: tower::BoxError| async {
+                    plain(StatusCode::SERVICE_UNAVAILABLE, "busy or timed out\n")
+                },
+            ))
+            .timeout(Duration::from_secs(10))
+            .concurrency_limit(4096),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    log_event("listening", &listener.local_addr()?.to_string());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term =
+                    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    {
+                        Ok(t) => t,
+                        Err(_) => {
+                            let _ = ctrl_c.await;
+                            return;
+                        }
+                    };
+                tokio::select! {
+                    _ = ctrl_c => {},
+                    _ = term.recv() => {},
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+            log_event("shutting down", "finishing in-flight requests");
+        })
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert!(is_hashed("vaxpass-app-3f5c0a1b2c3d4e5f.wasm"));
+        assert!(is_hashed("app_0123456789abcdef0123.js"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("sw.js"));
+        assert!(suspicious("/trust-lists/../keys"));
+        assert!(suspicious("/trust-lists/%2E%2E/x"));
+        assert!(suspicious("//etc/passwd"));
+        assert!(!suspicious("/trust-lists/dsc.json"));
+        let html = r#"<html><script type="module">import init from '/a.js'; init();</script><script src="/x.js"></script></html>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        assert!(hashes[0].starts_with("'sha256-"));
+    }
+}
