@@ -11,7 +11,8 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -47,15 +48,36 @@ impl CachePolicy {
     }
 }
 
+/// One representation of a file (identity, gzip or brotli), with its response headers
+/// built once at load time so that serving it is a lookup and a copy.
+#[derive(Debug, Clone)]
+struct Representation {
+    body: Bytes,
+    /// Strong ETag of this representation (RFC 9110 §8.8.3.3).
+    etag: String,
+    /// Headers of a `200`, including the security (and, for trust lists, CORS) headers.
+    ok: HeaderMap,
+    /// Headers of a `304`.
+    not_modified: HeaderMap,
+}
+
 /// One servable file.
 #[derive(Debug, Clone)]
 pub struct Asset {
-    body: Bytes,
-    gzip: Option<Bytes>,
-    brotli: Option<Bytes>,
-    etag: String,
-    content_type: &'static str,
-    cache: CachePolicy,
+    identity: Representation,
+    gzip: Option<Representation>,
+    brotli: Option<Representation>,
+    /// Content type, for tests and logs.
+    pub content_type: &'static str,
+    /// Caching policy.
+    pub cache: CachePolicy,
+}
+
+impl Asset {
+    /// The uncompressed body.
+    pub fn body(&self) -> &Bytes {
+        &self.identity.body
+    }
 }
 
 /// A set of files by URL path.
@@ -117,8 +139,13 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()
 
 impl Snapshot {
     /// Loads a directory. `.gz`/`.br` siblings become encodings of their file; missing
-    /// encodings are computed (app assets are not precompressed by the build).
-    pub fn load(dir: &Path, policy: impl Fn(&str) -> CachePolicy) -> Result<Snapshot> {
+    /// encodings are computed (app assets are not precompressed by the build). `common`
+    /// headers go on every response.
+    pub fn load(
+        dir: &Path,
+        policy: impl Fn(&str) -> CachePolicy,
+        common: &HeaderMap,
+    ) -> Result<Snapshot> {
         let mut paths = Vec::new();
         walk(dir, "", &mut paths)?;
         let mut raw: HashMap<String, Vec<u8>> = HashMap::new();
@@ -138,17 +165,55 @@ impl Snapshot {
                     (Some(g), Some(b)) => (g.clone(), b.clone()),
                     _ => precompress(body)?,
                 };
+            let tag = etag(body);
+            let ctype = content_type(rel);
+            let cache = policy(rel);
+            let rep = |bytes: Vec<u8>, encoding: Option<&'static str>| -> Result<Representation> {
+                let suffix = match encoding {
+                    Some("br") => "-br",
+                    Some(_) => "-gz",
+                    None => "",
+                };
+                let etag = format!("{}{suffix}\"", &tag[..tag.len() - 1]);
+                let mut not_modified = common.clone();
+                not_modified.insert(header::ETAG, HeaderValue::from_str(&etag)?);
+                not_modified.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(cache.header()),
+                );
+                not_modified.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+                let mut ok = not_modified.clone();
+                ok.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+                if let Some(e) = encoding {
+                    ok.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+                }
+                ok.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+                Ok(Representation {
+                    body: Bytes::from(bytes),
+                    etag,
+                    ok,
+                    not_modified,
+                })
+            };
             // Only worth sending when smaller.
-            let useful = |v: Vec<u8>| (v.len() < body.len()).then(|| Bytes::from(v));
+            let gzip = if gzip.len() < body.len() {
+                Some(rep(gzip, Some("gzip"))?)
+            } else {
+                None
+            };
+            let brotli = if brotli.len() < body.len() {
+                Some(rep(brotli, Some("br"))?)
+            } else {
+                None
+            };
             files.insert(
                 rel.clone(),
                 Asset {
-                    etag: etag(body),
-                    content_type: content_type(rel),
-                    cache: policy(rel),
-                    gzip: useful(gzip),
-                    brotli: useful(brotli),
-                    body: Bytes::from(body.clone()),
+                    identity: rep(body.clone(), None)?,
+                    gzip,
+                    brotli,
+                    content_type: ctype,
+                    cache,
                 },
             );
         }
@@ -178,7 +243,11 @@ impl Snapshot {
 pub struct Tree {
     root: PathBuf,
     snapshot: RwLock<Arc<Snapshot>>,
-    checked: Mutex<Instant>,
+    /// Headers for every tree response (security and CORS).
+    common: HeaderMap,
+    /// When `current` was last checked, in milliseconds since `epoch`.
+    checked_ms: AtomicU64,
+    epoch: Instant,
 }
 
 impl Tree {
@@ -188,29 +257,28 @@ impl Tree {
     }
 
     /// Loads the tree under `root` (its `current` version, or `root` itself).
-    pub fn open(root: &Path) -> Result<Tree> {
+    pub fn open(root: &Path, common: HeaderMap) -> Result<Tree> {
         let dir = Tree::resolve(root);
-        let snap = Snapshot::load(&dir, |_| CachePolicy::List)?;
+        let snap = Snapshot::load(&dir, |_| CachePolicy::List, &common)?;
         Ok(Tree {
             root: root.to_path_buf(),
             snapshot: RwLock::new(Arc::new(snap)),
-            checked: Mutex::new(Instant::now()),
+            common,
+            checked_ms: AtomicU64::new(0),
+            epoch: Instant::now(),
         })
     }
 
-    /// The current snapshot, reloading it when `current` moved (at most one check a second).
+    /// The current snapshot, reloading it when `current` moved (at most one check a second,
+    /// claimed by one request without locking the others out).
     pub fn current(&self) -> Arc<Snapshot> {
-        let due = self
-            .checked
-            .lock()
-            .map(|mut t| {
-                let due = t.elapsed() >= Duration::from_secs(1);
-                if due {
-                    *t = Instant::now();
-                }
-                due
-            })
-            .unwrap_or(false);
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.checked_ms.load(Ordering::Relaxed);
+        let due = now.saturating_sub(last) >= 1000
+            && self
+                .checked_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
         let snap = self
             .snapshot
             .read()
@@ -219,7 +287,7 @@ impl Tree {
         if due {
             let dir = Tree::resolve(&self.root);
             if dir != snap.source {
-                if let Ok(fresh) = Snapshot::load(&dir, |_| CachePolicy::List) {
+                if let Ok(fresh) = Snapshot::load(&dir, |_| CachePolicy::List, &self.common) {
                     let fresh = Arc::new(fresh);
                     if let Ok(mut w) = self.snapshot.write() {
                         *w = Arc::clone(&fresh);
@@ -275,29 +343,35 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 impl AppState {
     /// Loads the trust-list tree and the portal.
     pub fn load(trust_lists: &Path, app: &Path, access_log: bool) -> Result<AppState> {
-        let tree = Tree::open(trust_lists)?;
-        let app = Snapshot::load(app, |path| {
-            let name = path.rsplit('/').next().unwrap_or("");
-            if is_hashed(name) {
-                CachePolicy::Immutable
-            } else {
-                CachePolicy::Revalidate
-            }
-        })?;
-        let scripts = app
-            .get("/index.html")
-            .map(|a| inline_script_hashes(&String::from_utf8_lossy(&a.body)))
-            .unwrap_or_default()
-            .join(" ");
+        let index = std::fs::read(app.join("index.html")).unwrap_or_default();
+        let scripts = inline_script_hashes(&String::from_utf8_lossy(&index)).join(" ");
         let csp = format!(
             "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
              img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'self'; \
              manifest-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         );
+        let csp = HeaderValue::from_str(&csp)?;
+        let mut common = HeaderMap::new();
+        security_headers(&mut common, &csp);
+        let mut tree_common = common.clone();
+        cors(&mut tree_common);
+        let tree = Tree::open(trust_lists, tree_common)?;
+        let app = Snapshot::load(
+            app,
+            |path| {
+                let name = path.rsplit('/').next().unwrap_or("");
+                if is_hashed(name) {
+                    CachePolicy::Immutable
+                } else {
+                    CachePolicy::Revalidate
+                }
+            },
+            &common,
+        )?;
         Ok(AppState {
             tree,
             app,
-            csp: HeaderValue::from_str(&csp)?,
+            csp,
             access_log,
         })
     }
@@ -416,54 +490,36 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 
 fn serve_asset(asset: &Asset, headers: &HeaderMap, head: bool) -> Response {
     let (br_ok, gz_ok) = pick_encoding(headers);
-    let (body, encoding, tag_suffix) = match (&asset.brotli, &asset.gzip) {
-        (Some(b), _) if br_ok => (b.clone(), Some("br"), "-br"),
-        (_, Some(g)) if gz_ok => (g.clone(), Some("gzip"), "-gz"),
-        _ => (asset.body.clone(), None, ""),
+    let rep = match (&asset.brotli, &asset.gzip) {
+        (Some(b), _) if br_ok => b,
+        (_, Some(g)) if gz_ok => g,
+        _ => &asset.identity,
     };
-    // A strong ETag per representation (RFC 9110 §8.8.3.3).
-    let tag = format!("{}{}\"", &asset.etag[..asset.etag.len() - 1], tag_suffix);
-    let mut h = HeaderMap::new();
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(asset.cache.header()),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if if_none_match(headers, &tag) {
+    if if_none_match(headers, &rep.etag) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
-        r.headers_mut().extend(h);
+        *r.headers_mut() = rep.not_modified.clone();
         return r;
     }
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
-    );
-    if let Some(e) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
-    }
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut r = Response::new(if head {
         Body::empty()
     } else {
-        Body::from(body)
+        Body::from(rep.body.clone())
     });
-    r.headers_mut().extend(h);
+    *r.headers_mut() = rep.ok.clone();
     r
 }
 
 /// Serves one request.
 pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let tree = is_tree_path(&path);
+    let method = req.method();
+    let path = req.uri().path();
+    let tree = is_tree_path(path);
     let mut route = "unmatched";
-    let mut response = if suspicious(&path) {
+    // Asset responses carry their complete, prebuilt headers.
+    let mut complete = false;
+    let mut response = if suspicious(path) {
         plain(StatusCode::BAD_REQUEST, "bad path\n")
     } else if method == Method::OPTIONS && tree {
         route = "preflight";
@@ -494,38 +550,34 @@ pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Respons
         r
     } else if tree {
         let snap = state.tree.current();
-        match snap.get(&path) {
+        match snap.get(path) {
             Some(asset) => {
                 route = "trust-lists";
+                complete = true;
                 serve_asset(asset, req.headers(), method == Method::HEAD)
             }
             None => plain(StatusCode::NOT_FOUND, "not found\n"),
         }
     } else {
-        let key = if path == "/" {
-            "/index.html"
-        } else {
-            path.as_str()
-        };
+        let key = if path == "/" { "/index.html" } else { path };
         match state.app.get(key) {
             Some(asset) => {
                 route = "app";
+                complete = true;
                 serve_asset(asset, req.headers(), method == Method::HEAD)
             }
             None => plain(StatusCode::NOT_FOUND, "not found\n"),
         }
     };
-    security_headers(response.headers_mut(), &state.csp);
-    if tree {
-        cors(response.headers_mut());
+    if !complete {
+        security_headers(response.headers_mut(), &state.csp);
+        if tree {
+            cors(response.headers_mut());
+        }
     }
     if state.access_log {
         // Never the query string, never an unknown path (it could hold anything).
-        let logged = if route == "unmatched" {
-            "-"
-        } else {
-            path.as_str()
-        };
+        let logged = if route == "unmatched" { "-" } else { path };
         eprintln!(
             "{{\"event\":\"request\",\"method\":\"{method}\",\"route\":\"{route}\",\"path\":{},\"status\":{},\"ms\":{:.3}}}",
             serde_json::Value::from(logged),
@@ -544,46 +596,84 @@ fn log_event(event: &str, detail: &str) {
     );
 }
 
+/// At most this many open connections; more are closed on accept.
+pub const MAX_CONNECTIONS: usize = 10_000;
+/// A client must send its request headers within this time (slow-loris protection); it also
+/// bounds how long an idle keep-alive connection is held.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a graceful shutdown waits for in-flight connections.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
 /// Runs the server until SIGINT or SIGTERM, then finishes in-flight requests.
+///
+/// HTTP/1.1 on hyper directly (rather than `axum::serve`) for a request-header timeout, a
+/// connection limit, `TCP_NODELAY`, and no protocol sniffing on every connection.
 pub async fn run(state: Arc<AppState>, addr: SocketAddr) -> Result<()> {
-    let app = router(Arc::clone(&state)).layer(
-        tower::ServiceBuilder::new()
-            .layer(axum::error_handling::HandleErrorLayer::new(
-                |_: tower::BoxError| async {
-                    plain(StatusCode::SERVICE_UNAVAILABLE, "busy or timed out\n")
-                },
-            ))
-            .timeout(Duration::from_secs(10))
-            .concurrency_limit(4096),
-    );
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     log_event("listening", &listener.local_addr()?.to_string());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let ctrl_c = tokio::signal::ctrl_c();
-            #[cfg(unix)]
-            {
-                let mut term =
-                    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    {
-                        Ok(t) => t,
-                        Err(_) => {
-                            let _ = ctrl_c.await;
-                            return;
-                        }
-                    };
-                tokio::select! {
-                    _ = ctrl_c => {},
-                    _ = term.recv() => {},
-                }
+    let service = hyper_util::service::TowerToHyperService::new(router(state));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(64 * 1024);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        log_event("accept failed", &e.to_string());
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                    continue; // over the limit: dropping the stream closes it
+                };
+                let _ = stream.set_nodelay(true);
+                let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                    drop(permit);
+                });
             }
-            #[cfg(not(unix))]
-            let _ = ctrl_c.await;
-            log_event("shutting down", "finishing in-flight requests");
-        })
-        .await?;
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    log_event("shutting down", "finishing in-flight requests");
+    tokio::select! {
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => log_event("shutdown", "grace period over"),
+    }
     Ok(())
 }
 

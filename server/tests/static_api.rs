@@ -651,3 +651,56 @@ fn a_partner_checks_the_list_with_openssl_and_jq() {
     assert!(text.contains("1 document signers verified"));
     std::fs::remove_dir_all(&f.dir).ok();
 }
+
+/// A client that never finishes its request headers is cut off after the header timeout
+/// while other clients are served; SIGTERM stops the server cleanly.
+#[test]
+fn slow_clients_time_out_and_sigterm_stops_gracefully() {
+    let f = fixture("slow");
+    let mut server = start(&f);
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(b"GET /trust-lists/dsc.json HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    slow.set_read_timeout(Some(
+        serve::HEADER_TIMEOUT + std::time::Duration::from_secs(10),
+    ))
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (status, _, _) = http_get(&server.addr, "/healthz", &[]);
+    assert_eq!(status, 200, "others are served meanwhile");
+    let mut rest = Vec::new();
+    let read = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        read.is_ok(),
+        "the server closed the slow connection: {read:?}"
+    );
+    assert!(
+        waited >= serve::HEADER_TIMEOUT - std::time::Duration::from_millis(500),
+        "closed only after the timeout, not at once: {waited:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&rest).contains("200 OK"),
+        "no response to an unfinished request"
+    );
+
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = server.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful exit: {status:?}");
+    std::fs::remove_dir_all(&f.dir).ok();
+}
