@@ -1,14 +1,15 @@
-//! The verifier portal's entry point: installs the panic hook and mounts the app.
+//! The verifier portal's entry point (WebAssembly): mounts the app.
 
-use leptos::prelude::*;
+#[cfg(target_arch = "wasm32")]
+mod ui;
 
-/// Placeholder view until the portal lands.
-#[component]
-fn App() -> impl IntoView {
-    view! { <main><h1>"VaxPass"</h1><p>"Verifier portal"</p></main> }
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    ui::start();
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    eprintln!("The VaxPass portal runs in a browser: build it with `trunk build --release`.");
+    std::process::exit(2);
 }

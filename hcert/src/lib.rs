@@ -47,8 +47,8 @@ pub use payload::{Dcc, Entry};
 pub use time::UnixTime;
 pub use trust::{TrustStore, TrustedSigner};
 pub use verify::{
-    decode, decode_with, verify, verify_decoded, Check, CheckId, Decoded, Limits, Outcome,
-    SignerSummary, Status, Verdict,
+    decode, decode_with, verify, verify_as_of, verify_decoded, verify_decoded_as_of, Check,
+    CheckId, Decoded, Limits, Outcome, SignerSummary, Status, Verdict,
 };
 
 /// The three kinds of DCC.

@@ -24,10 +24,18 @@ pub struct LumaImage<'a> {
 /// Which decoders to try, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
-    /// quircs first, rxing if it finds nothing (native: best speed on clean images).
+    /// quircs first (with the `qr-fast` feature), rxing if it finds nothing (native: best
+    /// speed on clean images).
     FastFirst,
-    /// rxing only, then padded (browser frames: one robust pass, small code).
+    /// rxing only, then padded (uploaded pictures: robust, small code).
     RobustOnly,
+    /// One rxing pass, on the image as it is or padded with a quiet zone. A camera loop
+    /// alternates the two so that each frame costs one pass and codes touching the frame
+    /// edge are still read.
+    Single {
+        /// Pad a white quiet zone around the image first.
+        padded: bool,
+    },
 }
 
 /// Decodes every QR code found in `image` and returns their texts, HCERT-looking ones
@@ -38,6 +46,18 @@ pub fn decode(image: LumaImage<'_>, strategy: Strategy) -> Result<Vec<String>> {
         return Err(Error::ImageUnreadable {
             reason: "pixel buffer does not match the image size".into(),
         });
+    }
+    if let Strategy::Single { padded } = strategy {
+        let found = if padded {
+            with_rxing(&pad(image).view())
+        } else {
+            with_rxing(&image)
+        };
+        return if found.is_empty() {
+            Err(Error::QrNotFound)
+        } else {
+            Ok(found)
+        };
     }
     let padded = pad(image);
     let attempts: &[(&LumaImage<'_>, bool)] = &[
@@ -51,7 +71,11 @@ pub fn decode(image: LumaImage<'_>, strategy: Strategy) -> Result<Vec<String>> {
             continue;
         }
         let found = if *quirc {
-            with_quircs(img)
+            #[cfg(feature = "qr-fast")]
+            let found = with_quircs(img);
+            #[cfg(not(feature = "qr-fast"))]
+            let found = Vec::new();
+            found
         } else {
             with_rxing(img)
         };
@@ -98,6 +122,7 @@ fn pad(image: LumaImage<'_>) -> Owned {
     }
 }
 
+#[cfg(feature = "qr-fast")]
 fn with_quircs(image: &LumaImage<'_>) -> Vec<String> {
     let run = || {
         let mut decoder = quircs::Quirc::default();
@@ -161,6 +186,12 @@ mod tests {
             pixels: &blank,
         };
         assert_eq!(decode(img, Strategy::RobustOnly), Err(Error::QrNotFound));
+        for padded in [false, true] {
+            assert_eq!(
+                decode(img, Strategy::Single { padded }),
+                Err(Error::QrNotFound)
+            );
+        }
         let img = LumaImage {
             width: 65,
             height: 64,

@@ -43,6 +43,10 @@ pub struct Decoded {
     pub claims: Claims,
     /// The DCC payload.
     pub dcc: Dcc,
+    /// Whether the zlib stream's Adler-32 checksum matched. A mismatch fails the decode check;
+    /// when the signature fails too, the signature is named as the reason (the content was
+    /// altered, not merely the checksum).
+    pub checksum_ok: bool,
 }
 
 /// Decodes `HC1:` text with default limits.
@@ -65,7 +69,7 @@ pub fn decode_with(text: &str, limits: Limits) -> Result<Decoded> {
     }
     let b45 = prefix::strip_prefix(text.trim_start())?;
     let compressed = base45::decode(b45)?;
-    let cose_bytes = zlib::inflate(&compressed, limits.max_inflated)?;
+    let (cose_bytes, checksum_ok) = zlib::inflate_checked(&compressed, limits.max_inflated)?;
     let cose = cose::decode_sign1(&cose_bytes)?;
     let (claims, dcc) = cwt::decode_claims(&cose.payload)?;
     let dcc = Dcc::from_cbor(dcc)?;
@@ -74,6 +78,7 @@ pub fn decode_with(text: &str, limits: Limits) -> Result<Decoded> {
         cose,
         claims,
         dcc,
+        checksum_ok,
     })
 }
 
@@ -226,12 +231,21 @@ impl Verdict {
         };
         match self.status() {
             Status::Valid => None,
-            Status::Invalid => failures().find(|e| {
-                !matches!(
-                    e,
-                    Error::SignerUnknown { .. } | Error::TrustListInvalid { .. }
-                )
-            }),
+            Status::Invalid => {
+                // Altered content breaks the zlib checksum and the signature alike; "the
+                // signature does not match" is the reason that tells the reader what happened.
+                let altered = failures().find(|e| matches!(e, Error::SignatureInvalid));
+                let checksum = failures().any(|e| matches!(e, Error::CompressionCorrupt));
+                match altered {
+                    Some(sig) if checksum => Some(sig),
+                    _ => failures().find(|e| {
+                        !matches!(
+                            e,
+                            Error::SignerUnknown { .. } | Error::TrustListInvalid { .. }
+                        )
+                    }),
+                }
+            }
             Status::CannotVerify => failures().next(),
         }
     }
@@ -244,10 +258,18 @@ impl Verdict {
 
 /// Decodes and verifies `HC1:` text against `trust` at time `at`.
 pub fn verify(text: &str, trust: &TrustStore, at: UnixTime) -> Verdict {
+    verify_as_of(text, trust, at, at)
+}
+
+/// Audit verification: the certificate is judged as of `at` (a past or future moment), while
+/// the trust list's own freshness is judged at `now`, the real time. A list that is current
+/// today may be used to audit last year's certificates; an expired list is refused whatever
+/// `at` says.
+pub fn verify_as_of(text: &str, trust: &TrustStore, at: UnixTime, now: UnixTime) -> Verdict {
     match decode(text) {
-        Ok(decoded) => verify_decoded(decoded, trust, at),
+        Ok(decoded) => verify_decoded_as_of(decoded, trust, at, now),
         Err(e) => {
-            let mut checks = vec![trust_list_check(trust, at)];
+            let mut checks = vec![trust_list_check(trust, now)];
             checks.push(Check {
                 id: CheckId::Decode,
                 outcome: Outcome::Failed(e),
@@ -390,11 +412,25 @@ fn outcome(r: Result<()>) -> Outcome {
 
 /// Verifies an already decoded certificate.
 pub fn verify_decoded(decoded: Decoded, trust: &TrustStore, at: UnixTime) -> Verdict {
+    verify_decoded_as_of(decoded, trust, at, at)
+}
+
+/// [`verify_decoded`] with the trust list judged at `now` (see [`verify_as_of`]).
+pub fn verify_decoded_as_of(
+    decoded: Decoded,
+    trust: &TrustStore,
+    at: UnixTime,
+    now: UnixTime,
+) -> Verdict {
     let mut checks = vec![
-        trust_list_check(trust, at),
+        trust_list_check(trust, now),
         Check {
             id: CheckId::Decode,
-            outcome: Outcome::Passed,
+            outcome: if decoded.checksum_ok {
+                Outcome::Passed
+            } else {
+                Outcome::Failed(Error::CompressionCorrupt)
+            },
         },
     ];
     let signer = check_signature(&decoded.cose, trust);

@@ -26,8 +26,20 @@ fn looks_like_cose(data: &[u8]) -> bool {
 }
 
 /// Inflates a zlib stream, failing with [`Error::DecompressedTooLarge`] as soon as the output
-/// would exceed `max_output` bytes. Data after the end of the stream is refused.
+/// would exceed `max_output` bytes. Data after the end of the stream, and a wrong Adler-32
+/// checksum, are refused.
 pub fn inflate(data: &[u8], max_output: usize) -> Result<Vec<u8>> {
+    match inflate_checked(data, max_output)? {
+        (out, true) => Ok(out),
+        (_, false) => Err(Error::CompressionCorrupt),
+    }
+}
+
+/// Like [`inflate`], but a stream that inflates completely and only fails its Adler-32 check
+/// is returned with `false`, so that the caller can tell a damaged checksum from content that
+/// was altered (which the signature check then reports). Everything else fails as in
+/// [`inflate`].
+pub fn inflate_checked(data: &[u8], max_output: usize) -> Result<(Vec<u8>, bool)> {
     if !has_zlib_header(data) {
         // Raw COSE (tag 18, a bare 4-array, or tag 61) was simply not compressed (common/Z2);
         // anything else is a broken stream (common/Z1).
@@ -37,18 +49,24 @@ pub fn inflate(data: &[u8], max_output: usize) -> Result<Vec<u8>> {
             Error::CompressionCorrupt
         });
     }
-    let mut inflater = flate2::Decompress::new(true);
+    // Raw Deflate between the 2-byte header and the 4-byte Adler-32 trailer.
+    let body = data.get(2..).unwrap_or_default();
+    let mut inflater = flate2::Decompress::new(false);
     // Certificates inflate to 1–3× their compressed size; start there and grow by doubling.
     let mut out: Vec<u8> = Vec::with_capacity((data.len() * 3).max(256).min(max_output.max(1)));
     loop {
         let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
-        let input = data.get(consumed..).unwrap_or_default();
+        let input = body.get(consumed..).unwrap_or_default();
         match inflater.decompress_vec(input, &mut out, flate2::FlushDecompress::Finish) {
             Ok(flate2::Status::StreamEnd) => {
-                if usize::try_from(inflater.total_in()).ok() != Some(data.len()) {
+                let end = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+                let Some(trailer) = body.get(end..).filter(|t| t.len() == 4) else {
+                    // Truncated checksum, or data after the stream.
                     return Err(Error::CompressionCorrupt);
-                }
-                return Ok(out);
+                };
+                let expected = u32::from_be_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
+                let ok = adler32(&out) == expected;
+                return Ok((out, ok));
             }
             Ok(_) => {
                 // Output full: grow up to the cap. Input exhausted without the end of the
@@ -189,6 +207,18 @@ mod tests {
         let n = z.len();
         z[n - 1] ^= 1; // Adler-32 mismatch
         assert_eq!(inflate(&z, 1 << 16), Err(Error::CompressionCorrupt));
+        assert_eq!(
+            inflate_checked(&z, 1 << 16),
+            Ok((b"hello hello hello".to_vec(), false))
+        );
+        assert_eq!(
+            inflate_checked(&zlib(b"hello"), 1 << 16),
+            Ok((b"hello".to_vec(), true))
+        );
+        assert_eq!(
+            inflate_checked(&z[..n - 1], 1 << 16),
+            Err(Error::CompressionCorrupt)
+        );
         let z = zlib(b"hello hello hello");
         assert_eq!(
             inflate(&z[..z.len() - 5], 1 << 16),

@@ -219,6 +219,92 @@ fn an_out_of_date_trust_list_never_yields_valid() {
 }
 
 #[test]
+fn audit_time_judges_the_certificate_then_and_the_trust_list_now() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let mut trust = signer.trust(crypto::default_backend());
+    let hc1 = issue(
+        &mut signer.issuer(factory()),
+        &vaccination("A", "B", 1),
+        T0,
+        30,
+    );
+    // A list issued long after the certificate expired, and still current now.
+    let now = UnixTime(T0.0 + 400 * DAY);
+    trust.issued = Some(UnixTime(now.0 - DAY));
+    trust.expires = Some(UnixTime(now.0 + DAY));
+    let then = UnixTime(T0.0 + 10 * DAY);
+    let v = hcert::verify_as_of(&hc1, &trust, then, now);
+    assert_eq!(v.status(), Status::Valid, "{:?}", v.reason());
+    assert_eq!(v.at, then);
+    // Plain verification at `then` sees a list from the future.
+    assert_eq!(
+        reason_code(&hc1, &trust, then),
+        (Status::CannotVerify, "TRUST_LIST_NOT_YET_VALID")
+    );
+    // An expired list is refused whatever the audit time.
+    let later = UnixTime(now.0 + 2 * DAY);
+    let v = hcert::verify_as_of(&hc1, &trust, then, later);
+    assert_eq!(v.status(), Status::CannotVerify);
+    assert_eq!(v.reason().map(|e| e.code()), Some("TRUST_LIST_EXPIRED"));
+    // And the certificate is still judged at the audit time.
+    let v = hcert::verify_as_of(&hc1, &trust, UnixTime(T0.0 + 40 * DAY), now);
+    assert_eq!(v.reason().map(|e| e.code()), Some("EXPIRED"));
+}
+
+#[test]
+fn one_changed_character_never_verifies_and_a_changed_signature_is_named() {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let trust = signer.trust(crypto::default_backend());
+    let at = UnixTime(T0.0 + DAY);
+    const B45: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    // Level 9 (Huffman-coded, most issuers) and level 0 (stored blocks, our issuer).
+    for level in [9, 0] {
+        let mut issuer = hcert::sign::Issuer::with_zlib_level(
+            factory()
+                .load_signing_key(Algorithm::Es256, &signer.pkcs8)
+                .unwrap(),
+            signer.cert.kid,
+            level,
+        );
+        let hc1 = issue(&mut issuer, &vaccination("Trần", "Thị Bình", 2), T0, 30);
+        assert_eq!(hcert::verify(&hc1, &trust, at).status(), Status::Valid);
+        let mut reasons = std::collections::BTreeMap::<&str, usize>::new();
+        let mut in_signature = std::collections::BTreeMap::<&str, usize>::new();
+        // The 64 signature bytes are the 96 Base45 characters before the 6 of the checksum.
+        let signature = hc1.len() - 6 - 90..hc1.len() - 6;
+        for pos in 4..hc1.len() {
+            let old = hc1.as_bytes()[pos];
+            let new = B45[(B45.iter().position(|&c| c == old).unwrap() + 1) % B45.len()];
+            let mut bytes = hc1.clone().into_bytes();
+            bytes[pos] = new;
+            let v = hcert::verify(&String::from_utf8(bytes).unwrap(), &trust, at);
+            assert_ne!(
+                v.status(),
+                Status::Valid,
+                "level {level}: position {pos} still verifies"
+            );
+            let code = v.reason().unwrap().code();
+            *reasons.entry(code).or_default() += 1;
+            if signature.contains(&pos) {
+                *in_signature.entry(code).or_default() += 1;
+            }
+        }
+        // A changed signature breaks the checksum and the signature alike: the reader is told
+        // the signature does not match, not that the zlib stream is damaged. In stored blocks
+        // that holds for every character of the signature that still decodes as Base45.
+        let named = in_signature.get("SIGNATURE_INVALID").copied().unwrap_or(0);
+        if level == 0 {
+            let overflow = in_signature.get("BASE45_OVERFLOW").copied().unwrap_or(0);
+            assert_eq!(named + overflow, signature.len(), "{in_signature:?}");
+            assert!(named > signature.len() * 9 / 10, "{in_signature:?}");
+        } else {
+            assert!(named > 0, "{in_signature:?}");
+        }
+        assert!(reasons.contains_key("SIGNATURE_INVALID"), "{reasons:?}");
+    }
+}
+
+#[test]
 fn every_check_is_listed_even_when_decoding_fails() {
     // "NCF" is Base45 for 78 DA, the zlib header every certificate starts with: a
     // truncated stream.

@@ -149,6 +149,21 @@ enum Command {
         #[arg(long)]
         no_access_log: bool,
     },
+    /// Draw text (a certificate) as a QR code image: PNG; SVG when OUT ends in `.svg`; a
+    /// one-frame 640×480 Y4M video (a browser's fake camera) when it ends in `.y4m`.
+    Qr {
+        /// `HC1:` text, a file holding it, a PNG/JPEG image of a QR code, or `-` for stdin.
+        input: String,
+        /// Output image.
+        #[arg(long)]
+        out: PathBuf,
+        /// Pixels per module (PNG).
+        #[arg(long, default_value_t = 4)]
+        scale: usize,
+        /// Error correction level: L, M, Q (the HCERT recommendation) or H.
+        #[arg(long, default_value = "Q")]
+        ecc: String,
+    },
     /// Run the dgc-testdata conformance suite found below DIR.
     Conformance {
         /// The suite directory (e.g. ../shared/conformance/dgc-testdata).
@@ -555,6 +570,54 @@ fn run(cli: Cli) -> ExitCode {
             match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => usage(e),
+            }
+        }
+        Command::Qr {
+            input,
+            out,
+            scale,
+            ecc,
+        } => {
+            use vaxpass::issuer::qrgen::{self, Ecc};
+            let text = match read_input(&input) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            let ecc = match ecc.to_ascii_uppercase().as_str() {
+                "L" => Ecc::Low,
+                "M" => Ecc::Medium,
+                "Q" => Ecc::Quartile,
+                "H" => Ecc::High,
+                other => return usage(anyhow::anyhow!("--ecc {other}: use L, M, Q or H")),
+            };
+            if !(1..=64).contains(&scale) {
+                return usage(anyhow::anyhow!("--scale must be 1 to 64"));
+            }
+            let code = match qrgen::encode(text.trim(), ecc) {
+                Ok(c) => c,
+                Err(e) => return usage(anyhow::anyhow!("cannot encode as a QR code: {e:?}")),
+            };
+            let ext = out
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let bytes = if ext == "svg" {
+                qrgen::svg(&code).into_bytes()
+            } else if ext == "y4m" {
+                match qrgen::y4m(&code, scale, 640, 480) {
+                    Some(v) => v,
+                    None => {
+                        return usage(anyhow::anyhow!(
+                            "the code does not fit a 640×480 frame at --scale {scale}"
+                        ))
+                    }
+                }
+            } else {
+                qrgen::png(&code, scale, &mut hcert::zlib::Deflater::new(6))
+            };
+            match std::fs::write(&out, bytes) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage(anyhow::anyhow!("{}: {e}", out.display())),
             }
         }
         Command::Conformance {

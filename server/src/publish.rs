@@ -175,8 +175,10 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
         serde_json::to_vec_pretty(&valid)?,
         "kids of the document signers valid at publication".into(),
     ));
-    // The verifier list: ours and partners'.
-    let mut entries: Vec<VerifierEntry> = live
+    // The verifier list: ours and partners', expired signers included. A certificate verifies
+    // only if its signer was valid from its iat through its exp, so an expired signer can never
+    // make a current certificate valid; keeping it lets auditors verify as of a past moment.
+    let mut entries: Vec<VerifierEntry> = signers
         .iter()
         .map(|c| VerifierEntry::from_certificate(c, c.kid, &country))
         .collect();
@@ -191,9 +193,7 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
                 .clone()
                 .or_else(|| e.certificate.subject.country.clone())
                 .unwrap_or_default();
-            if e.certificate.not_after > now {
-                entries.push(VerifierEntry::from_certificate(&e.certificate, e.kid, &c));
-            }
+            entries.push(VerifierEntry::from_certificate(&e.certificate, e.kid, &c));
         }
     }
     entries.sort_by(|a, b| (&a.country, &a.kid).cmp(&(&b.country, &b.kid)));

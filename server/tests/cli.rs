@@ -222,3 +222,59 @@ fn decode_from_text_file_and_image() {
         .contains("IMAGE_UNREADABLE"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn qr_draws_images_that_read_back_and_fake_camera_frames() {
+    let dir = tmp();
+    let (_, hc1) = fixture(&dir);
+    for (ext, ecc) in [("png", "Q"), ("png", "L"), ("svg", "H")] {
+        let out = dir.join(format!("code-{ecc}.{ext}"));
+        let o = run(
+            &["qr", &hc1, "--out", out.to_str().unwrap(), "--ecc", ecc],
+            None,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        if ext == "png" {
+            // The image reads back as the same text.
+            let o = run(&["decode", out.to_str().unwrap(), "--json"], None);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        } else {
+            let svg = std::fs::read_to_string(&out).unwrap();
+            assert!(
+                svg.starts_with("<svg") || svg.starts_with("<?xml"),
+                "{svg:.40}"
+            );
+        }
+    }
+    // One 640×480 4:2:0 frame: header, FRAME, luma, then neutral chroma.
+    let y4m = dir.join("camera.y4m");
+    let o = run(
+        &["qr", &hc1, "--out", y4m.to_str().unwrap(), "--scale", "3"],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&y4m).unwrap();
+    let header = b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\nFRAME\n";
+    assert!(bytes.starts_with(header));
+    assert_eq!(bytes.len(), header.len() + 640 * 480 * 3 / 2);
+    let luma = &bytes[header.len()..header.len() + 640 * 480];
+    assert!(luma.contains(&16) && luma.contains(&235));
+    assert!(bytes[header.len() + 640 * 480..].iter().all(|&b| b == 128));
+    // Too large for the frame, an unknown level, and text no QR code holds: usage errors.
+    let o = run(
+        &["qr", &hc1, "--out", y4m.to_str().unwrap(), "--scale", "9"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        &["qr", &hc1, "--out", y4m.to_str().unwrap(), "--ecc", "X"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let long = format!("HC1:{}", "A".repeat(5000));
+    let o = run(
+        &["qr", &long, "--out", dir.join("x.png").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1057,6 +1057,29 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&crc.sum().to_be_bytes());
 }
 
+/// One 4:2:0 frame of a YUV4MPEG2 video (`width`×`height`, even sizes) showing the code
+/// centred on white with `scale` pixels per module: what Chromium's fake camera
+/// (`--use-file-for-fake-video-capture`) plays in a loop. `None` when the code does not fit.
+pub fn y4m(code: &QrCode, scale: usize, width: usize, height: usize) -> Option<Vec<u8>> {
+    let side = code.size * scale;
+    if scale == 0 || side + 8 * scale > width.min(height) || width % 2 == 1 || height % 2 == 1 {
+        return None;
+    }
+    let header = format!("YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\nFRAME\n");
+    let mut out = Vec::with_capacity(header.len() + width * height * 3 / 2);
+    out.extend_from_slice(header.as_bytes());
+    let (x0, y0) = ((width - side) / 2, (height - side) / 2);
+    for y in 0..height {
+        for x in 0..width {
+            let inside = (x0..x0 + side).contains(&x) && (y0..y0 + side).contains(&y);
+            let dark = inside && code.dark((x - x0) / scale, (y - y0) / scale);
+            out.push(if dark { 16 } else { 235 });
+        }
+    }
+    out.resize(out.len() + width * height / 2, 128);
+    Some(out)
+}
+
 /// An SVG with one path; horizontal runs of dark modules are merged.
 pub fn svg(code: &QrCode) -> String {
     let quiet = 4;

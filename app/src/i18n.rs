@@ -1,0 +1,546 @@
+//! Every user-facing string of the portal, in English and Vietnamese.
+//!
+//! Adding a language means adding a [`Lang`] variant and one column to [`text`] and
+//! [`reason`]: the compiler then points at every string still missing.
+
+use hcert::{CheckId, Error, TrustListErrorKind, UnixTime};
+
+/// A display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
+    /// BCP 47 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Vi => "Tiếng Việt",
+            Lang::En => "English",
+        }
+    }
+
+    /// From a BCP 47 code (`vi-VN`, `en`…).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The first supported language of the browser's preference list; English otherwise.
+    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferred
+            .into_iter()
+            .find_map(Lang::from_code)
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// A fixed string of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Key {
+    AppName,
+    Tagline,
+    Privacy,
+    Language,
+    StartCamera,
+    StopCamera,
+    SwitchCamera,
+    Torch,
+    CameraHint,
+    CameraDenied,
+    CameraUnavailable,
+    ChooseImage,
+    DropImage,
+    ReadingImage,
+    PasteLabel,
+    PastePlaceholder,
+    Verify,
+    ScanNext,
+    Valid,
+    NotValid,
+    CannotVerify,
+    ValidHint,
+    NotValidHint,
+    CannotVerifyHint,
+    Holder,
+    NameTransliterated,
+    DateOfBirth,
+    CertificateType,
+    Vaccine,
+    VaccineType,
+    Manufacturer,
+    Dose,
+    VaccinationDate,
+    Disease,
+    TestType,
+    TestName,
+    TestResult,
+    SampleTime,
+    TestCentre,
+    FirstPositive,
+    ValidFrom,
+    ValidUntil,
+    Country,
+    Issuer,
+    CertificateId,
+    Expiry,
+    Signer,
+    Checks,
+    CheckPassed,
+    CheckFailed,
+    CheckNotApplicable,
+    TrustListLoading,
+    TrustListReady,
+    TrustListOffline,
+    TrustListExpired,
+    TrustListMissing,
+    TrustListRefresh,
+    NoAnchor,
+    AuditMode,
+    AuditInvalid,
+    Vaccination,
+    Test,
+    Recovery,
+    Offline,
+    Signers,
+}
+
+impl Key {
+    /// Every key (for completeness tests).
+    pub const ALL: [Key; 65] = [
+        Key::AppName,
+        Key::Tagline,
+        Key::Privacy,
+        Key::Language,
+        Key::StartCamera,
+        Key::StopCamera,
+        Key::SwitchCamera,
+        Key::Torch,
+        Key::CameraHint,
+        Key::CameraDenied,
+        Key::CameraUnavailable,
+        Key::ChooseImage,
+        Key::DropImage,
+        Key::ReadingImage,
+        Key::PasteLabel,
+        Key::PastePlaceholder,
+        Key::Verify,
+        Key::ScanNext,
+        Key::Valid,
+        Key::NotValid,
+        Key::CannotVerify,
+        Key::ValidHint,
+        Key::NotValidHint,
+        Key::CannotVerifyHint,
+        Key::Holder,
+        Key::NameTransliterated,
+        Key::DateOfBirth,
+        Key::CertificateType,
+        Key::Vaccine,
+        Key::VaccineType,
+        Key::Manufacturer,
+        Key::Dose,
+        Key::VaccinationDate,
+        Key::Disease,
+        Key::TestType,
+        Key::TestName,
+        Key::TestResult,
+        Key::SampleTime,
+        Key::TestCentre,
+        Key::FirstPositive,
+        Key::ValidFrom,
+        Key::ValidUntil,
+        Key::Country,
+        Key::Issuer,
+        Key::CertificateId,
+        Key::Expiry,
+        Key::Signer,
+        Key::Checks,
+        Key::CheckPassed,
+        Key::CheckFailed,
+        Key::CheckNotApplicable,
+        Key::TrustListLoading,
+        Key::TrustListReady,
+        Key::TrustListOffline,
+        Key::TrustListExpired,
+        Key::TrustListMissing,
+        Key::TrustListRefresh,
+        Key::NoAnchor,
+        Key::AuditMode,
+        Key::AuditInvalid,
+        Key::Vaccination,
+        Key::Test,
+        Key::Recovery,
+        Key::Offline,
+        Key::Signers,
+    ];
+}
+
+/// The text of `key` in `lang`. Placeholders `{0}`, `{1}` are filled by [`fill`].
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    let (en, vi) = match key {
+        Key::AppName => ("VaxPass verifier", "VaxPass – Kiểm tra chứng nhận"),
+        Key::Tagline => (
+            "Check an EU digital COVID certificate issued by Vietnam or a partner country.",
+            "Kiểm tra chứng nhận COVID kỹ thuật số EU do Việt Nam hoặc nước đối tác cấp.",
+        ),
+        Key::Privacy => (
+            "Checked on this device only: the certificate is never sent or stored.",
+            "Chỉ kiểm tra trên thiết bị này: chứng nhận không bao giờ được gửi đi hay lưu lại.",
+        ),
+        Key::Language => ("Language", "Ngôn ngữ"),
+        Key::StartCamera => ("Scan with camera", "Quét bằng máy ảnh"),
+        Key::StopCamera => ("Stop camera", "Tắt máy ảnh"),
+        Key::SwitchCamera => ("Switch camera", "Đổi máy ảnh"),
+        Key::Torch => ("Torch", "Đèn pin"),
+        Key::CameraHint => (
+            "Hold the QR code inside the frame. It is read automatically.",
+            "Đưa mã QR vào khung hình. Mã sẽ được đọc tự động.",
+        ),
+        Key::CameraDenied => (
+            "The camera is blocked. Allow camera access in the browser, or use an image or the text instead.",
+            "Máy ảnh bị chặn. Hãy cho phép trình duyệt dùng máy ảnh, hoặc dùng ảnh hay văn bản.",
+        ),
+        Key::CameraUnavailable => (
+            "No camera could be started on this device. Use an image or the text instead.",
+            "Không mở được máy ảnh trên thiết bị này. Hãy dùng ảnh hoặc văn bản.",
+        ),
+        Key::ChooseImage => ("Choose a photo or screenshot", "Chọn ảnh chụp hoặc ảnh màn hình"),
+        Key::DropImage => (
+            "…or drop a PNG or JPEG image of the QR code here",
+            "…hoặc thả ảnh PNG hay JPEG của mã QR vào đây",
+        ),
+        Key::ReadingImage => ("Reading the image…", "Đang đọc ảnh…"),
+        Key::PasteLabel => ("Certificate text (HC1:…)", "Nội dung chứng nhận (HC1:…)"),
+        Key::PastePlaceholder => ("Paste the text starting with HC1:", "Dán văn bản bắt đầu bằng HC1:"),
+        Key::Verify => ("Verify", "Kiểm tra"),
+        Key::ScanNext => ("Scan next", "Quét tiếp"),
+        Key::Valid => ("VALID", "HỢP LỆ"),
+        Key::NotValid => ("NOT VALID", "KHÔNG HỢP LỆ"),
+        Key::CannotVerify => ("CANNOT VERIFY", "KHÔNG THỂ KIỂM TRA"),
+        Key::ValidHint => (
+            "Every check passed. Compare the name and date of birth with an identity document.",
+            "Mọi bước kiểm tra đều đạt. Hãy đối chiếu họ tên và ngày sinh với giấy tờ tùy thân.",
+        ),
+        Key::NotValidHint => (
+            "Do not accept this certificate.",
+            "Không chấp nhận chứng nhận này.",
+        ),
+        Key::CannotVerifyHint => (
+            "This certificate could not be checked. Do not accept it as valid.",
+            "Không thể kiểm tra chứng nhận này. Không chấp nhận như chứng nhận hợp lệ.",
+        ),
+        Key::Holder => ("Name", "Họ và tên"),
+        Key::NameTransliterated => ("Name (passport spelling)", "Họ tên (theo hộ chiếu)"),
+        Key::DateOfBirth => ("Date of birth", "Ngày sinh"),
+        Key::CertificateType => ("Certificate type", "Loại chứng nhận"),
+        Key::Vaccine => ("Vaccine", "Vắc xin"),
+        Key::VaccineType => ("Vaccine type", "Loại vắc xin"),
+        Key::Manufacturer => ("Manufacturer", "Nhà sản xuất"),
+        Key::Dose => ("Dose", "Mũi tiêm"),
+        Key::VaccinationDate => ("Date of vaccination", "Ngày tiêm"),
+        Key::Disease => ("Disease", "Bệnh"),
+        Key::TestType => ("Test type", "Loại xét nghiệm"),
+        Key::TestName => ("Test", "Tên xét nghiệm"),
+        Key::TestResult => ("Result", "Kết quả"),
+        Key::SampleTime => ("Sample taken", "Thời điểm lấy mẫu"),
+        Key::TestCentre => ("Testing centre", "Cơ sở xét nghiệm"),
+        Key::FirstPositive => ("First positive test", "Ngày xét nghiệm dương tính đầu tiên"),
+        Key::ValidFrom => ("Valid from", "Có hiệu lực từ"),
+        Key::ValidUntil => ("Valid until", "Có hiệu lực đến"),
+        Key::Country => ("Country", "Quốc gia"),
+        Key::Issuer => ("Issuer", "Cơ quan cấp"),
+        Key::CertificateId => ("Certificate identifier", "Mã chứng nhận"),
+        Key::Expiry => ("Certificate expires", "Chứng nhận hết hạn"),
+        Key::Signer => ("Signed by", "Ký bởi"),
+        Key::Checks => ("Checks", "Các bước kiểm tra"),
+        Key::CheckPassed => ("passed", "đạt"),
+        Key::CheckFailed => ("failed", "không đạt"),
+        Key::CheckNotApplicable => ("not checked", "không kiểm tra"),
+        Key::TrustListLoading => ("Loading the trust list…", "Đang tải danh sách tin cậy…"),
+        Key::TrustListReady => (
+            "Trust list of {0} ({1} signers), valid until {2}",
+            "Danh sách tin cậy ngày {0} ({1} bên ký), hiệu lực đến {2}",
+        ),
+        Key::TrustListOffline => (
+            "Offline: using the saved trust list, {0} old.",
+            "Ngoại tuyến: dùng danh sách tin cậy đã lưu, cũ {0}.",
+        ),
+        Key::TrustListExpired => (
+            "The trust list expired on {0}. Connect to the internet to refresh it; until then no certificate is shown as valid.",
+            "Danh sách tin cậy đã hết hạn ngày {0}. Hãy kết nối Internet để cập nhật; trước đó không chứng nhận nào được coi là hợp lệ.",
+        ),
+        Key::TrustListMissing => (
+            "No trust list is available: {0} Connect to the internet once; until then no certificate is shown as valid.",
+            "Chưa có danh sách tin cậy: {0} Hãy kết nối Internet một lần; trước đó không chứng nhận nào được coi là hợp lệ.",
+        ),
+        Key::TrustListRefresh => ("Refresh", "Cập nhật"),
+        Key::NoAnchor => (
+            "This copy of the portal was built without a trust anchor and cannot verify certificates.",
+            "Bản cổng thông tin này được dựng không có chứng thư gốc nên không thể kiểm tra chứng nhận.",
+        ),
+        Key::AuditMode => (
+            "Audit mode: verifying as of {0}, not now.",
+            "Chế độ kiểm toán: kiểm tra tại thời điểm {0}, không phải hiện tại.",
+        ),
+        Key::AuditInvalid => (
+            "The ?at= time in the address is not an RFC 3339 time: nothing will verify. Example: ?at=2021-06-01T12:00:00Z",
+            "Thời điểm ?at= trong địa chỉ không đúng định dạng RFC 3339: không gì được kiểm tra. Ví dụ: ?at=2021-06-01T12:00:00Z",
+        ),
+        Key::Vaccination => ("Vaccination", "Tiêm chủng"),
+        Key::Test => ("Test", "Xét nghiệm"),
+        Key::Recovery => ("Recovery", "Khỏi bệnh"),
+        Key::Offline => ("offline", "ngoại tuyến"),
+        Key::Signers => ("signers", "bên ký"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Vi => vi,
+    }
+}
+
+/// Replaces `{0}`, `{1}`… with `args`.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_string();
+    for (i, a) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), a);
+    }
+    out
+}
+
+/// A date for people: `30/04/2021` in Vietnamese, `2021-04-30` in English (ISO 8601, which
+/// every reader abroad can parse).
+pub fn date(lang: Lang, t: UnixTime) -> String {
+    let d = t.date();
+    match lang {
+        Lang::Vi => format!("{:02}/{:02}/{:04}", d.day, d.month, d.year),
+        Lang::En => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+    }
+}
+
+/// A date and time (UTC).
+pub fn date_time(lang: Lang, t: UnixTime) -> String {
+    let s = t.rfc3339();
+    let time = s.get(11..16).unwrap_or("");
+    format!("{} {time} UTC", date(lang, t))
+}
+
+/// "3 days", "5 hours", "12 minutes".
+pub fn age(lang: Lang, seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (n, en, vi) = if s >= 2 * 86_400 {
+        (s / 86_400, "days", "ngày")
+    } else if s >= 2 * 3600 {
+        (s / 3600, "hours", "giờ")
+    } else {
+        (s / 60, "minutes", "phút")
+    };
+    match lang {
+        Lang::En => format!("{n} {en}"),
+        Lang::Vi => format!("{n} {vi}"),
+    }
+}
+
+/// The title of a check.
+pub fn check_title(lang: Lang, id: CheckId) -> &'static str {
+    let (en, vi) = match id {
+        CheckId::TrustList => ("Trust list is up to date", "Danh sách tin cậy còn hiệu lực"),
+        CheckId::Decode => ("QR code content is readable", "Đọc được nội dung mã QR"),
+        CheckId::Signature => (
+            "Signed by a trusted authority",
+            "Được ký bởi cơ quan tin cậy",
+        ),
+        CheckId::Validity => ("Within its validity period", "Trong thời hạn hiệu lực"),
+        CheckId::SignerValidity => (
+            "Issued while the signing key was valid",
+            "Cấp trong thời hạn của khóa ký",
+        ),
+        CheckId::KeyUsage => (
+            "Signer may issue this type of certificate",
+            "Bên ký được phép cấp loại chứng nhận này",
+        ),
+        CheckId::Content => ("Holds exactly one record", "Chứa đúng một bản ghi"),
+        CheckId::Schema => ("Follows the EU data format", "Đúng định dạng dữ liệu EU"),
+        _ => ("Other check", "Bước kiểm tra khác"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Vi => vi,
+    }
+}
+
+/// The name of a certificate type.
+pub fn type_name(lang: Lang, t: hcert::CertificateType) -> &'static str {
+    text(
+        lang,
+        match t {
+            hcert::CertificateType::Vaccination => Key::Vaccination,
+            hcert::CertificateType::Test => Key::Test,
+            hcert::CertificateType::Recovery => Key::Recovery,
+        },
+    )
+}
+
+/// Why a certificate is not valid, in plain language, for the person at the desk.
+pub fn reason(lang: Lang, e: &Error) -> String {
+    if lang == Lang::En {
+        return e.message();
+    }
+    const NOT_A_CERT: &str = "Đây không phải chứng nhận COVID kỹ thuật số EU đọc được";
+    match e {
+        Error::ImageUnreadable { .. } => {
+            "Không mở được ảnh. Hãy dùng ảnh chụp hoặc ảnh màn hình PNG hay JPEG.".into()
+        }
+        Error::QrNotFound => "Không đọc được mã QR nào trong ảnh. Hãy để toàn bộ mã rõ nét, đủ sáng và chiếm phần lớn bức ảnh.".into(),
+        Error::InputEmpty => "Chưa quét hay dán nội dung nào.".into(),
+        Error::InputTooLarge { .. } => {
+            format!("{NOT_A_CERT}: nội dung dài hơn mọi mã QR chứng nhận.")
+        }
+        Error::PrefixMissing => format!(
+            "{NOT_A_CERT}: nội dung không bắt đầu bằng \"HC1:\". Hãy quét chính mã QR của chứng nhận."
+        ),
+        Error::PrefixUnsupported { prefix } => format!(
+            "Chứng nhận này dùng định dạng mới hơn ({prefix}) mà trình kiểm tra chưa đọc được."
+        ),
+        Error::PrefixInvalid { prefix } => {
+            format!("{NOT_A_CERT}: nội dung bắt đầu bằng \"{prefix}\" thay vì \"HC1:\".")
+        }
+        Error::Base45InvalidChar { .. }
+        | Error::Base45InvalidLength { .. }
+        | Error::Base45Overflow { .. } => format!(
+            "{NOT_A_CERT}: văn bản bị hỏng hoặc thiếu. Hãy quét lại mã QR hoặc sao chép toàn bộ văn bản."
+        ),
+        Error::NotCompressed | Error::CompressionCorrupt | Error::DecompressedTooLarge { .. } => {
+            format!("{NOT_A_CERT}: nội dung bị hỏng.")
+        }
+        Error::CborMalformed { .. }
+        | Error::CoseMalformed { .. }
+        | Error::ClaimsMalformed { .. }
+        | Error::ClaimMissing { .. }
+        | Error::PayloadMalformed { .. } => {
+            format!("{NOT_A_CERT}: nội dung bị hỏng hoặc không đầy đủ.")
+        }
+        Error::AlgorithmMissing | Error::AlgorithmUnsupported { .. } => format!(
+            "{NOT_A_CERT}: chứng nhận được ký bằng phương pháp mà chứng nhận EU không dùng."
+        ),
+        Error::KidMissing | Error::KidInvalidLength { .. } => {
+            format!("{NOT_A_CERT}: không cho biết ai đã ký.")
+        }
+        Error::SignerUnknown { .. } => "Cơ quan đã ký chứng nhận này không có trong danh sách tin cậy nên không thể kiểm tra. Hãy cập nhật danh sách tin cậy hoặc yêu cầu chứng nhận khác.".into(),
+        Error::KeyAlgorithmMismatch { .. } | Error::KeyUnsupported { .. } => "Khóa ký của cơ quan cấp không khớp với loại chữ ký. Coi chứng nhận là không hợp lệ.".into(),
+        Error::SignatureMalformed { .. } | Error::SignatureInvalid => "Chữ ký số không khớp: chứng nhận đã bị sửa đổi hoặc không do cơ quan ghi trên đó cấp.".into(),
+        Error::NotYetValid { iat } => format!(
+            "Chứng nhận chưa có hiệu lực: được cấp lúc {} (hãy kiểm tra ngày giờ của thiết bị).",
+            date_time(Lang::Vi, *iat)
+        ),
+        Error::Expired { exp } => format!("Chứng nhận đã hết hạn ngày {}.", date(Lang::Vi, *exp)),
+        Error::IssuedBeforeSigner { .. } => "Chứng nhận được cấp trước khi khóa ký của cơ quan cấp có hiệu lực.".into(),
+        Error::OutlivesSigner { .. } => "Chứng nhận ghi thời hạn dài hơn thời hạn của khóa ký của cơ quan cấp.".into(),
+        Error::KeyUsageMismatch { certificate_type, .. } => format!(
+            "Cơ quan cấp không được phép ký chứng nhận loại {}.",
+            type_name(Lang::Vi, *certificate_type).to_lowercase()
+        ),
+        Error::NoEntry => "Chứng nhận không chứa bản ghi tiêm chủng, xét nghiệm hay khỏi bệnh nào.".into(),
+        Error::MultipleTypes => "Chứng nhận trộn lẫn bản ghi tiêm chủng, xét nghiệm và khỏi bệnh; chứng nhận hợp lệ chỉ chứa một bản ghi.".into(),
+        Error::MultipleEntries { count } => format!(
+            "Chứng nhận chứa {count} bản ghi; chứng nhận hợp lệ chỉ chứa đúng một."
+        ),
+        Error::SchemaInvalid { .. } => "Nội dung chứng nhận vi phạm quy tắc định dạng EU (một trường bị thiếu, quá dài hoặc sai dạng).".into(),
+        Error::SchemaVersionUnsupported { ver } => format!(
+            "Chứng nhận dùng định dạng phiên bản {ver} mà trình kiểm tra không biết."
+        ),
+        Error::Revoked { .. } => "Chứng nhận này đã bị cơ quan cấp thu hồi.".into(),
+        Error::CertificateMalformed { .. } => "Một chứng thư của bên ký trong danh sách tin cậy bị hỏng.".into(),
+        Error::PrivateKey { .. } => "Không dùng được khóa ký.".into(),
+        Error::TrustListInvalid { kind, .. } => match kind {
+            TrustListErrorKind::Expired => "Danh sách tin cậy đã hết hạn. Hãy kết nối Internet để cập nhật.".into(),
+            TrustListErrorKind::NotYetValid => "Danh sách tin cậy ghi ngày trong tương lai. Hãy kiểm tra ngày giờ của thiết bị.".into(),
+            _ => "Danh sách tin cậy không qua được kiểm tra toàn vẹn nên không được dùng.".into(),
+        },
+        _ => format!("Lỗi {}.", e.code()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_exists_in_every_language_and_differs_where_it_should() {
+        let same_in_both = [Key::AppName];
+        for key in Key::ALL {
+            let en = text(Lang::En, key);
+            let vi = text(Lang::Vi, key);
+            assert!(!en.trim().is_empty() && !vi.trim().is_empty(), "{key:?}");
+            if !same_in_both.contains(&key) {
+                assert_ne!(en, vi, "{key:?} is not translated");
+            }
+            // Placeholders agree.
+            for i in 0..3 {
+                let p = format!("{{{i}}}");
+                assert_eq!(en.contains(&p), vi.contains(&p), "{key:?} placeholder {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn language_negotiation() {
+        assert_eq!(Lang::negotiate(["vi-VN", "en-US"]), Lang::Vi);
+        assert_eq!(Lang::negotiate(["de-DE", "en-GB"]), Lang::En);
+        assert_eq!(Lang::negotiate(["fr"]), Lang::En);
+        assert_eq!(Lang::negotiate(["de", "vi"]), Lang::Vi);
+        assert_eq!(Lang::from_code("VI"), Some(Lang::Vi));
+    }
+
+    #[test]
+    fn dates_and_ages() {
+        let t = UnixTime::parse_rfc3339("2021-04-30T13:05:00Z").unwrap();
+        assert_eq!(date(Lang::Vi, t), "30/04/2021");
+        assert_eq!(date(Lang::En, t), "2021-04-30");
+        assert_eq!(date_time(Lang::En, t), "2021-04-30 13:05 UTC");
+        assert_eq!(age(Lang::En, 3 * 86_400 + 5), "3 days");
+        assert_eq!(age(Lang::Vi, 5 * 3600), "5 giờ");
+        assert_eq!(age(Lang::En, 600), "10 minutes");
+        assert_eq!(fill("{0} of {1}", &["2", "3"]), "2 of 3");
+    }
+
+    #[test]
+    fn every_reason_is_translated() {
+        let errors = [
+            Error::QrNotFound,
+            Error::SignatureInvalid,
+            Error::Expired {
+                exp: UnixTime(1_640_995_200),
+            },
+            Error::SignerUnknown {
+                kid: "AQEBAQEBAQE=".into(),
+            },
+            Error::TrustListInvalid {
+                kind: TrustListErrorKind::Expired,
+                reason: String::new(),
+            },
+        ];
+        for e in &errors {
+            let en = reason(Lang::En, e);
+            let vi = reason(Lang::Vi, e);
+            assert_ne!(en, vi);
+            assert!(!vi.starts_with("Lỗi "), "{e:?} untranslated");
+        }
+        assert!(reason(Lang::Vi, &errors[2]).contains("01/01/2022"));
+    }
+}

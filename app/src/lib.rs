@@ -1,0 +1,97 @@
+//! The VaxPass verifier portal: pure logic, tested natively.
+//!
+//! The browser glue (`main.rs`, `ui/`) is kept thin: it fetches files, grabs camera frames and
+//! renders; what to trust, what to show and in which words is decided here.
+
+pub mod answer;
+pub mod frame;
+pub mod i18n;
+pub mod lists;
+
+/// The trust-list signing certificate pinned at build time (`VAXPASS_ANCHOR`; empty when the
+/// build had none, and then nothing verifies).
+pub const ANCHOR_PEM: &str = include_str!(concat!(env!("OUT_DIR"), "/anchor.pem"));
+
+/// Base URL of the static API (`VAXPASS_API` at build time); `None` means the portal's own
+/// origin.
+pub const API_BASE: Option<&str> = option_env!("VAXPASS_API");
+
+/// The URL of a file of the published tree.
+pub fn api_url(base: Option<&str>, path: &str) -> String {
+    match base
+        .map(|b| b.trim_end_matches('/'))
+        .filter(|b| !b.is_empty())
+    {
+        Some(b) => format!("{b}/{path}"),
+        None => format!("/{path}"),
+    }
+}
+
+/// Parses the `?at=` audit time. `None` when absent; `Some(Err)` when present but not RFC 3339
+/// (then nothing may verify: a typo must not silently verify as of now).
+pub fn audit_time(query: &str) -> Option<Result<hcert::UnixTime, String>> {
+    let query = query.trim_start_matches('?');
+    let value = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "at")
+        .map(|(_, v)| v)?;
+    let decoded = percent_decode(value);
+    Some(hcert::UnixTime::parse_rfc3339(&decoded).ok_or(decoded))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_time_parameter() {
+        assert_eq!(audit_time(""), None);
+        assert_eq!(audit_time("?lang=vi"), None);
+        let t = audit_time("?at=2021-06-01T12%3A00%3A00Z").unwrap().unwrap();
+        assert_eq!(t.rfc3339(), "2021-06-01T12:00:00Z");
+        let t = audit_time("lang=en&at=2021-06-01T12:00:00%2B02:00")
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.rfc3339(), "2021-06-01T10:00:00Z");
+        assert_eq!(audit_time("?at=yesterday"), Some(Err("yesterday".into())));
+        assert_eq!(audit_time("?at=%"), Some(Err("%".into())));
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            api_url(None, "trust-lists/verifier.json"),
+            "/trust-lists/verifier.json"
+        );
+        assert_eq!(api_url(Some(""), "a"), "/a");
+        assert_eq!(
+            api_url(Some("https://cdn.example/vn/"), "a"),
+            "https://cdn.example/vn/a"
+        );
+    }
+}

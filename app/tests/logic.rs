@@ -1,0 +1,350 @@
+//! The portal's decisions, natively: loading signed lists (every way they can be wrong) and
+//! turning verdicts into the result screen, in both languages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hcert::certgen::{self, CertificateSpec, IssuerRef, NameAttr};
+use hcert::crypto::{self, Algorithm, SigningKey};
+use hcert::trustlist::{self, Index, IndexEntry, TrustAnchor, VerifierEntry, VerifierList};
+use hcert::x509::{self, Certificate};
+use hcert::UnixTime;
+use serde_json::json;
+use vaxpass_app::answer::{self, Answer};
+use vaxpass_app::i18n::Lang;
+use vaxpass_app::lists::{self, Bundle, SignedFile};
+
+const T0: UnixTime = UnixTime(1_767_225_600); // 2026-01-01
+const DAY: i64 = 86_400;
+
+fn key_and_cert(cn: &str, usage: u16) -> (Vec<u8>, Box<dyn SigningKey>, Vec<u8>) {
+    let f = crypto::default_key_factory();
+    let pkcs8 = f.generate_pkcs8(Algorithm::Es256, 0).unwrap();
+    let key = f.load_signing_key(Algorithm::Es256, &pkcs8).unwrap();
+    let spki = f.public_key_der(Algorithm::Es256, &pkcs8).unwrap();
+    let name = certgen::name(&[(NameAttr::Country, "VN"), (NameAttr::CommonName, cn)]);
+    let der = certgen::build(
+        &CertificateSpec {
+            serial: vec![9; 8],
+            subject: name.clone(),
+            not_before: UnixTime(T0.0 - 30 * DAY),
+            not_after: UnixTime(T0.0 + 700 * DAY),
+            spki_der: spki.clone(),
+            ca: None,
+            key_usage: usage,
+            types: vec![],
+        },
+        &IssuerRef {
+            name: &name,
+            key: key.as_ref(),
+            key_id: certgen::key_identifier(&spki),
+        },
+    )
+    .unwrap();
+    (pkcs8, key, der)
+}
+
+struct World {
+    anchor_key: Box<dyn SigningKey>,
+    anchor: TrustAnchor,
+    dsc_pkcs8: Vec<u8>,
+    dsc: Certificate,
+}
+
+fn world() -> World {
+    let (_, anchor_key, anchor_der) =
+        key_and_cert("Trust list signer", certgen::KU_DIGITAL_SIGNATURE);
+    let anchor =
+        TrustAnchor::from_pem(&x509::to_pem(&anchor_der), crypto::default_backend()).unwrap();
+    let (dsc_pkcs8, _, dsc_der) = key_and_cert("DSC", certgen::KU_DIGITAL_SIGNATURE);
+    World {
+        anchor_key,
+        anchor,
+        dsc_pkcs8,
+        dsc: Certificate::from_der(&dsc_der).unwrap(),
+    }
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest as _;
+    x509::hex_lower(&sha2::Sha256::digest(b))
+}
+
+/// A published bundle, as `vaxpass publish` would write it, issued at `issued`.
+fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
+    let expires = UnixTime(issued.0 + 7 * DAY);
+    let verifier = serde_json::to_vec(&VerifierList {
+        version: 1,
+        signers: vec![VerifierEntry::from_certificate(&w.dsc, w.dsc.kid, "VN")],
+    })
+    .unwrap();
+    let sets = serde_json::to_vec(&json!({"version": 1, "valuesets": {
+        "vaccines-covid-19-names": {"EU/1/20/1528": {"en": "Comirnaty (Pfizer-BioNTech)", "vi": "Comirnaty (Pfizer-BioNTech) VI"}},
+        "vaccines-covid-19-auth-holders": {"ORG-100030215": {"en": "BioNTech Manufacturing GmbH", "vi": "BioNTech Manufacturing GmbH"}}
+    }}))
+    .unwrap();
+    let sign = |path: &str, content: &[u8]| {
+        trustlist::sign_file(
+            path,
+            content,
+            w.anchor_key.as_ref(),
+            issued,
+            expires,
+            sequence,
+        )
+        .unwrap()
+    };
+    let files: Vec<SignedFile> = [(lists::VERIFIER, verifier), (lists::VALUE_SETS, sets)]
+        .into_iter()
+        .map(|(p, c)| SignedFile {
+            path: p.into(),
+            signature: sign(p, &c),
+            content: c,
+        })
+        .collect();
+    let index = serde_json::to_vec(&Index {
+        version: 1,
+        country: "VN".into(),
+        sequence,
+        issued: issued.rfc3339(),
+        next_update: UnixTime(issued.0 + DAY).rfc3339(),
+        expires: expires.rfc3339(),
+        files: files
+            .iter()
+            .map(|f| IndexEntry {
+                path: f.path.clone(),
+                sha256: sha256_hex(&f.content),
+                size: f.content.len() as u64,
+                signature: Some(format!("{}.sig", f.path)),
+                description: String::new(),
+            })
+            .collect(),
+    })
+    .unwrap();
+    Bundle {
+        index: SignedFile {
+            path: lists::INDEX.into(),
+            signature: sign(lists::INDEX, &index),
+            content: index,
+        },
+        files,
+    }
+}
+
+fn code(r: hcert::Result<lists::Lists>) -> &'static str {
+    r.map(|_| "OK").unwrap_or_else(|e| e.code())
+}
+
+#[test]
+fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
+    let w = world();
+    let now = UnixTime(T0.0 + 3600);
+    let good = bundle(&w, T0, 5);
+    let l = lists::load(&good, &w.anchor, now, None).unwrap();
+    assert_eq!(
+        (l.signers, l.sequence, l.issued, l.expires),
+        (1, 5, T0, UnixTime(T0.0 + 7 * DAY))
+    );
+    assert_eq!(l.next_update, Some(UnixTime(T0.0 + DAY)));
+    assert!(lists::refresh_due(&l, now, UnixTime(T0.0 + DAY)));
+    assert!(!lists::refresh_due(&l, now, UnixTime(now.0 + 60)));
+
+    // Tampered and truncated content.
+    let mut b = good.clone();
+    b.files[0].content.push(b' ');
+    assert_eq!(
+        code(lists::load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_DIGEST_MISMATCH"
+    );
+    let mut b = good.clone();
+    b.files[1].content.truncate(10);
+    assert_eq!(
+        code(lists::load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_DIGEST_MISMATCH"
+    );
+    // One file served under the other's name.
+    let mut b = good.clone();
+    let f0 = b.files[0].clone();
+    b.files[0].content = b.files[1].content.clone();
+    b.files[0].signature = b.files[1].signature.clone();
+    b.files[1].content = f0.content;
+    b.files[1].signature = f0.signature;
+    assert_eq!(
+        code(lists::load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_WRONG_FILE"
+    );
+    // Expired, and dated in the future.
+    assert_eq!(
+        code(lists::load(
+            &good,
+            &w.anchor,
+            UnixTime(T0.0 + 8 * DAY),
+            None
+        )),
+        "TRUST_LIST_EXPIRED"
+    );
+    assert_eq!(
+        code(lists::load(&good, &w.anchor, UnixTime(T0.0 - DAY), None)),
+        "TRUST_LIST_NOT_YET_VALID"
+    );
+    // Older than what was already accepted.
+    assert_eq!(
+        code(lists::load(&good, &w.anchor, now, Some(6))),
+        "TRUST_LIST_ROLLBACK"
+    );
+    assert_eq!(code(lists::load(&good, &w.anchor, now, Some(5))), "OK");
+    // Files of another publication than the index (a reader racing a republication).
+    let mut b = good.clone();
+    b.files[0] = bundle(&w, T0, 6).files[0].clone();
+    assert_eq!(
+        code(lists::load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_DIGEST_MISMATCH"
+    );
+    // Signed by someone else than the pinned anchor.
+    let other = world();
+    assert_eq!(
+        code(lists::load(&good, &other.anchor, now, None)),
+        "TRUST_LIST_SIGNATURE_INVALID"
+    );
+    // A missing file.
+    let mut b = good.clone();
+    b.files.pop();
+    assert_eq!(
+        code(lists::load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_MALFORMED"
+    );
+    // No anchor compiled in: nothing loads.
+    assert!(lists::anchor("", crypto::default_backend()).is_none());
+    assert!(lists::anchor("garbage", crypto::default_backend()).is_none());
+}
+
+fn certificate(w: &World, iat: UnixTime) -> String {
+    let payload = json!({
+        "ver": "1.3.0",
+        "nam": {"fn": "Nguyễn", "fnt": "NGUYEN", "gn": "Thị Đào", "gnt": "THI<DAO"},
+        "dob": "1985-04-30",
+        "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
+               "dn": 2, "sd": 2, "dt": "2021-09-15", "co": "VN", "is": "Ministry of Health of Viet Nam",
+               "ci": "URN:UVCI:01:VN:0123456789ABCDEF#K"}]
+    });
+    let key = crypto::default_key_factory()
+        .load_signing_key(Algorithm::Es256, &w.dsc_pkcs8)
+        .unwrap();
+    let mut issuer = hcert::sign::Issuer::with_zlib_level(key, w.dsc.kid, 0);
+    issuer
+        .issue(
+            "VN",
+            iat,
+            UnixTime(iat.0 + 365 * DAY),
+            &hcert::cbor::from_json(&payload),
+        )
+        .unwrap()
+}
+
+#[test]
+fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
+    let w = world();
+    let now = UnixTime(T0.0 + 3600);
+    let l = lists::load(&bundle(&w, T0, 1), &w.anchor, now, None).unwrap();
+    let hc1 = certificate(&w, UnixTime(T0.0 - DAY));
+    let country = |c: &str| format!("<{c}>");
+
+    let v = hcert::verify_as_of(&hc1, &l.store, now, now);
+    let en = answer::build(&v, Some(&l.value_sets), Lang::En, None, &country);
+    assert_eq!(en.answer, Answer::Valid, "{:?}", en.reason);
+    assert_eq!(
+        (en.headline.as_str(), en.reason.as_deref()),
+        ("VALID", None)
+    );
+    let field = |view: &answer::ResultView, label: &str| {
+        view.fields
+            .iter()
+            .find(|(k, _)| k == label)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(field(&en, "Name").as_deref(), Some("Nguyễn Thị Đào"));
+    assert_eq!(
+        field(&en, "Name (passport spelling)").as_deref(),
+        Some("NGUYEN<<THI<DAO")
+    );
+    assert_eq!(field(&en, "Date of birth").as_deref(), Some("1985-04-30"));
+    assert_eq!(
+        field(&en, "Vaccine").as_deref(),
+        Some("Comirnaty (Pfizer-BioNTech)")
+    );
+    assert_eq!(
+        field(&en, "Manufacturer").as_deref(),
+        Some("BioNTech Manufacturing GmbH")
+    );
+    // Not in the value sets: shown as the code, never dropped.
+    assert_eq!(field(&en, "Vaccine type").as_deref(), Some("1119349007"));
+    assert_eq!(field(&en, "Dose").as_deref(), Some("2 of 2"));
+    assert_eq!(field(&en, "Country").as_deref(), Some("<VN>"));
+    assert_eq!(
+        field(&en, "Certificate identifier").as_deref(),
+        Some("URN:UVCI:01:VN:0123456789ABCDEF#K")
+    );
+    assert_eq!(en.checks.len(), 8);
+    assert!(en.checks.iter().all(|c| c.state == "passed"));
+
+    let vi = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country);
+    assert_eq!(vi.headline, "HỢP LỆ");
+    assert_eq!(field(&vi, "Ngày sinh").as_deref(), Some("30/04/1985"));
+    assert_eq!(
+        field(&vi, "Vắc xin").as_deref(),
+        Some("Comirnaty (Pfizer-BioNTech) VI")
+    );
+    assert_eq!(field(&vi, "Mũi tiêm").as_deref(), Some("2/2"));
+
+    // Expired: NOT VALID, with the date.
+    let later = UnixTime(T0.0 + 400 * DAY);
+    let v = hcert::verify_as_of(&hc1, &l.store, later, now);
+    let r = answer::build(&v, Some(&l.value_sets), Lang::En, None, &country);
+    assert_eq!(
+        (r.answer, r.reason_code),
+        (Answer::NotValid, Some("EXPIRED"))
+    );
+    assert!(r.reason.unwrap().contains("2026-12-31"));
+    let r = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country);
+    assert!(r.reason.unwrap().contains("31/12/2026"));
+
+    // A signer the list does not know: CANNOT VERIFY.
+    let other = world();
+    let stranger = certificate(&other, UnixTime(T0.0 - DAY));
+    let r = answer::build(
+        &hcert::verify_as_of(&stranger, &l.store, now, now),
+        None,
+        Lang::En,
+        None,
+        &country,
+    );
+    assert_eq!(
+        (r.answer, r.reason_code),
+        (Answer::CannotVerify, Some("SIGNER_UNKNOWN"))
+    );
+
+    // No usable list (or no anchor): never valid, whatever the verdict says.
+    let v = hcert::verify_as_of(&hc1, &l.store, now, now);
+    let r = answer::build(
+        &v,
+        Some(&l.value_sets),
+        Lang::En,
+        Some("no list".into()),
+        &country,
+    );
+    assert_eq!(
+        (r.answer, r.reason.as_deref()),
+        (Answer::CannotVerify, Some("no list"))
+    );
+    assert_eq!(field(&r, "Name").as_deref(), Some("Nguyễn Thị Đào"));
+
+    // Garbage: NOT VALID with the decoding reason and every check listed.
+    let r = answer::build(
+        &hcert::verify_as_of("HC1:NCF", &l.store, now, now),
+        None,
+        Lang::Vi,
+        None,
+        &country,
+    );
+    assert_eq!(r.answer, Answer::NotValid);
+    assert_eq!(r.checks.len(), 8);
+    assert!(r.fields.is_empty());
+}
