@@ -82,12 +82,14 @@ pub fn anchor(pem: &str, backend: &'static dyn Backend) -> Option<TrustAnchor> {
     TrustAnchor::from_pem(pem, backend).ok()
 }
 
-/// Checks a downloaded bundle at `now` and builds the trust store.
+/// Checks a downloaded bundle at `now` and builds the trust store, whose keys verify through
+/// `backend`.
 pub fn load(
     bundle: &Bundle,
     anchor: &TrustAnchor,
     now: UnixTime,
     last_sequence: Option<u64>,
+    backend: &'static dyn Backend,
 ) -> Result<Lists> {
     let st = trustlist::verify_file(
         INDEX,
@@ -125,7 +127,7 @@ pub fn load(
     };
     let list = VerifierList::parse(&verifier.content)?;
     let signers = list.signers.len();
-    let store = list.into_trust_store(anchor_backend(anchor), vst)?;
+    let store = list.into_trust_store(backend, vst)?;
     let value_sets = trustlist::parse_value_sets(&sets.content)?;
     let (Some(issued), Some(expires)) = (vst.issued_at(), vst.expires_at()) else {
         return Err(invalid(TrustListErrorKind::Malformed, "bad times"));
@@ -139,10 +141,6 @@ pub fn load(
         sequence: st.sequence,
         signers,
     })
-}
-
-fn anchor_backend(_anchor: &TrustAnchor) -> &'static dyn Backend {
-    hcert::crypto::default_backend()
 }
 
 /// When the lists should be fetched again: at the planned next update, and at least hourly

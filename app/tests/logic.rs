@@ -129,6 +129,21 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
     }
 }
 
+fn load(
+    bundle: &Bundle,
+    anchor: &TrustAnchor,
+    now: UnixTime,
+    last_sequence: Option<u64>,
+) -> hcert::Result<lists::Lists> {
+    lists::load(
+        bundle,
+        anchor,
+        now,
+        last_sequence,
+        crypto::default_backend(),
+    )
+}
+
 fn code(r: hcert::Result<lists::Lists>) -> &'static str {
     r.map(|_| "OK").unwrap_or_else(|e| e.code())
 }
@@ -138,7 +153,7 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
     let w = world();
     let now = UnixTime(T0.0 + 3600);
     let good = bundle(&w, T0, 5);
-    let l = lists::load(&good, &w.anchor, now, None).unwrap();
+    let l = load(&good, &w.anchor, now, None).unwrap();
     assert_eq!(
         (l.signers, l.sequence, l.issued, l.expires),
         (1, 5, T0, UnixTime(T0.0 + 7 * DAY))
@@ -151,13 +166,13 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
     let mut b = good.clone();
     b.files[0].content.push(b' ');
     assert_eq!(
-        code(lists::load(&b, &w.anchor, now, None)),
+        code(load(&b, &w.anchor, now, None)),
         "TRUST_LIST_DIGEST_MISMATCH"
     );
     let mut b = good.clone();
     b.files[1].content.truncate(10);
     assert_eq!(
-        code(lists::load(&b, &w.anchor, now, None)),
+        code(load(&b, &w.anchor, now, None)),
         "TRUST_LIST_DIGEST_MISMATCH"
     );
     // One file served under the other's name.
@@ -168,49 +183,41 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
     b.files[1].content = f0.content;
     b.files[1].signature = f0.signature;
     assert_eq!(
-        code(lists::load(&b, &w.anchor, now, None)),
+        code(load(&b, &w.anchor, now, None)),
         "TRUST_LIST_WRONG_FILE"
     );
     // Expired, and dated in the future.
     assert_eq!(
-        code(lists::load(
-            &good,
-            &w.anchor,
-            UnixTime(T0.0 + 8 * DAY),
-            None
-        )),
+        code(load(&good, &w.anchor, UnixTime(T0.0 + 8 * DAY), None)),
         "TRUST_LIST_EXPIRED"
     );
     assert_eq!(
-        code(lists::load(&good, &w.anchor, UnixTime(T0.0 - DAY), None)),
+        code(load(&good, &w.anchor, UnixTime(T0.0 - DAY), None)),
         "TRUST_LIST_NOT_YET_VALID"
     );
     // Older than what was already accepted.
     assert_eq!(
-        code(lists::load(&good, &w.anchor, now, Some(6))),
+        code(load(&good, &w.anchor, now, Some(6))),
         "TRUST_LIST_ROLLBACK"
     );
-    assert_eq!(code(lists::load(&good, &w.anchor, now, Some(5))), "OK");
+    assert_eq!(code(load(&good, &w.anchor, now, Some(5))), "OK");
     // Files of another publication than the index (a reader racing a republication).
     let mut b = good.clone();
     b.files[0] = bundle(&w, T0, 6).files[0].clone();
     assert_eq!(
-        code(lists::load(&b, &w.anchor, now, None)),
+        code(load(&b, &w.anchor, now, None)),
         "TRUST_LIST_DIGEST_MISMATCH"
     );
     // Signed by someone else than the pinned anchor.
     let other = world();
     assert_eq!(
-        code(lists::load(&good, &other.anchor, now, None)),
+        code(load(&good, &other.anchor, now, None)),
         "TRUST_LIST_SIGNATURE_INVALID"
     );
     // A missing file.
     let mut b = good.clone();
     b.files.pop();
-    assert_eq!(
-        code(lists::load(&b, &w.anchor, now, None)),
-        "TRUST_LIST_MALFORMED"
-    );
+    assert_eq!(code(load(&b, &w.anchor, now, None)), "TRUST_LIST_MALFORMED");
     // No anchor compiled in: nothing loads.
     assert!(lists::anchor("", crypto::default_backend()).is_none());
     assert!(lists::anchor("garbage", crypto::default_backend()).is_none());
@@ -243,7 +250,7 @@ fn certificate(w: &World, iat: UnixTime) -> String {
 fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
     let w = world();
     let now = UnixTime(T0.0 + 3600);
-    let l = lists::load(&bundle(&w, T0, 1), &w.anchor, now, None).unwrap();
+    let l = load(&bundle(&w, T0, 1), &w.anchor, now, None).unwrap();
     let hc1 = certificate(&w, UnixTime(T0.0 - DAY));
     let country = |c: &str| format!("<{c}>");
 

@@ -41,6 +41,8 @@ const report = {};
 
 let server; let base; let valid; let holder; let vaccineName; let suiteCases = [];
 const contexts = [];
+// The servers the tests started (the only places any request may go).
+const origins = [];
 // Every request any page or service worker made, with the test that was running.
 const requests = [];
 let currentTest = 'setup';
@@ -164,6 +166,7 @@ before(async () => {
     });
     server.on('exit', (c) => reject(new Error(`vaxpass serve exited with ${c}`)));
   });
+  origins.push(base);
 });
 
 after(async () => {
@@ -283,6 +286,36 @@ test('4. fake camera: the certificate is scanned and verified after only startin
   assert.deepEqual(requests.slice(before).map((r) => r.url), [], 'requests while scanning');
 });
 
+test('an expired trust list is said plainly and nothing verifies as valid', { timeout: 180_000 }, async () => {
+  currentTest = 'expired-list';
+  // The same keys, published ten days ago with a week of validity, on a second server.
+  const stale = path.join(WORK, 'published-stale');
+  fs.rmSync(stale, { recursive: true, force: true });
+  const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  run('publish', '--keys', path.join(WORK, 'keys'), '--out', stale, '--now', tenDaysAgo, '--valid-days', '7');
+  const srv = spawn(BIN, ['serve', '--trust-lists', stale, '--app', DIST, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      srv.stderr.on('data', (d) => { buf += d; if (buf.includes('\n')) resolve(`http://${JSON.parse(buf.split('\n')[0]).detail}`); });
+      srv.on('exit', (c) => reject(new Error(`serve exited with ${c}`)));
+    });
+    origins.push(url);
+    const ctx = await newContext();
+    const p = ctx.pages()[0] || await ctx.newPage();
+    await p.goto(`${url}/`);
+    await p.waitForSelector('#lists-status[data-state="expired"]', { timeout: 30_000 });
+    assert.match(await p.innerText('#lists-status'), /expired on/);
+    assert.equal(await p.getAttribute('#lists-status', 'data-code'), 'TRUST_LIST_EXPIRED');
+    assert.equal(await pasteAndVerify(p, valid), 'cannot-verify');
+    await p.click('#lang-vi');
+    assert.match(await p.innerText('#lists-status'), /hết hạn/);
+    await p.click('#lang-en');
+  } finally {
+    srv.kill('SIGTERM');
+  }
+});
+
 // Certificate texts for the degraded-frame set: ours and the longest of the suite (dense
 // codes, version 20+), each drawn at one pixel per module with one of the four ECC levels.
 function degradedCodes() {
@@ -398,13 +431,14 @@ test('measurements: size, frame decoding, verification, degraded frames', { time
     };
     const withCode = await timeFrames(rgbaOf(timedFrame));
     const empty = await timeFrames(new Uint8Array(640 * 480 * 4).fill(200));
-    const [verifyMs, valid] = b.vaxpass_bench_verify(hc1, 100);
-    return { results, frameMs: withCode.ms, frameRoundTrip: withCode.roundTrip, found: withCode.found, emptyMs: empty.ms, verifyMs, valid };
+    const [verifyMs, valid, verifyRustMs] = await b.vaxpass_bench_verify(hc1, 100);
+    return { results, frameMs: withCode.ms, frameRoundTrip: withCode.roundTrip, found: withCode.found, emptyMs: empty.ms, verifyMs, verifyRustMs, valid };
   }, { codes, hc1: valid });
   report.frame_decode_median_ms = m.frameMs;
   report.frame_round_trip_median_ms = m.frameRoundTrip;
   report.empty_frame_median_ms = m.emptyMs;
   report.verify_median_ms = m.verifyMs;
+  report.verify_pure_rust_median_ms = m.verifyRustMs;
   report.degraded_codes = m.results.versions;
   report.degraded_frames = m.results.frames;
   report.degraded_read = m.results.read;
@@ -425,6 +459,6 @@ test('6. no request ever carried certificate data', () => {
       assert.ok(!r.url.includes(n) && !r.body.includes(n), `${r.test}: ${r.method} ${r.url} carries certificate data`);
     }
     assert.equal(r.method, 'GET', `${r.test}: ${r.method} ${r.url}`);
-    assert.ok(r.url.startsWith(base) || r.url.startsWith('data:'), `${r.test}: request off the portal's origin: ${r.url}`);
+    assert.ok(origins.some((o) => r.url.startsWith(`${o}/`)) || r.url.startsWith('data:'), `${r.test}: request off the portal's origin: ${r.url}`);
   }
 });
