@@ -31,6 +31,7 @@ pub mod payload;
 pub mod prefix;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod revocation;
 pub mod schema;
 #[cfg(feature = "sign")]
 pub mod sign;
