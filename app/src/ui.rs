@@ -139,8 +139,15 @@ fn urls() -> Vec<(String, String)> {
         .collect()
 }
 
-fn bundle_from(mut get: impl FnMut(&str) -> Option<Vec<u8>>) -> Option<Bundle> {
-    let mut file = |path: &str| -> Option<SignedFile> {
+/// The downloaded or saved files (path, bytes) as a bundle; `None` when one is missing.
+fn bundle_from(files: &[(String, Vec<u8>)]) -> Option<Bundle> {
+    let get = |path: &str| {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, b)| b.clone())
+    };
+    let file = |path: &str| -> Option<SignedFile> {
         Some(SignedFile {
             path: path.to_string(),
             content: get(path)?,
@@ -154,6 +161,22 @@ fn bundle_from(mut get: impl FnMut(&str) -> Option<Vec<u8>>) -> Option<Bundle> {
             .map(|p| file(p))
             .collect::<Option<Vec<_>>>()?,
     })
+}
+
+/// Checks files against the pinned anchor, now, refusing a rollback. `None` when a file is
+/// missing.
+fn check_files(
+    files: &[(String, Vec<u8>)],
+    anchor: &hcert::trustlist::TrustAnchor,
+) -> Option<hcert::Result<Lists>> {
+    let bundle = bundle_from(files)?;
+    Some(lists::load(
+        &bundle,
+        anchor,
+        now(),
+        last_sequence(),
+        &webcrypto::BACKEND,
+    ))
 }
 
 async fn download() -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -184,17 +207,10 @@ async fn load_lists() -> ListState {
     for _ in 0..2 {
         match download().await {
             Ok(files) => {
-                let get = |p: &str| files.iter().find(|(q, _)| q == p).map(|(_, b)| b.clone());
-                let Some(bundle) = bundle_from(get) else {
+                let Some(checked) = check_files(&files, &anchor) else {
                     break;
                 };
-                match lists::load(
-                    &bundle,
-                    &anchor,
-                    now(),
-                    last_sequence(),
-                    &webcrypto::BACKEND,
-                ) {
+                match checked {
                     Ok(l) => {
                         if let Some(s) = storage() {
                             let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
@@ -235,15 +251,8 @@ async fn load_lists() -> ListState {
                 files.push((path, b));
             }
         }
-        let get = |p: &str| files.iter().find(|(q, _)| q == p).map(|(_, b)| b.clone());
-        if let Some(bundle) = bundle_from(get) {
-            match lists::load(
-                &bundle,
-                &anchor,
-                now(),
-                last_sequence(),
-                &webcrypto::BACKEND,
-            ) {
+        if let Some(checked) = check_files(&files, &anchor) {
+            match checked {
                 Ok(l) => {
                     return ListState::Ready {
                         lists: Rc::new(l),
