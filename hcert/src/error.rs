@@ -433,7 +433,16 @@ impl Error {
             Error::SchemaVersionUnsupported { ver } => format!(
                 "This certificate uses format version {ver}, which this verifier does not know."
             ),
-            Error::Revoked { .. } => "This certificate has been revoked by its issuer.".into(),
+            Error::Revoked { reason } => match reason
+                .as_deref()
+                .and_then(crate::revocation::Reason::from_code)
+            {
+                Some(r) => format!(
+                    "This certificate has been revoked by its issuer ({}). Do not accept it.",
+                    r.description()
+                ),
+                None => "This certificate has been revoked by its issuer. Do not accept it.".into(),
+            },
             Error::CertificateMalformed { .. } => "A signer certificate in the trust list is damaged.".into(),
             Error::PrivateKey { .. } => "A signing key could not be used.".into(),
             Error::TrustListInvalid { kind, .. } => match kind {

@@ -29,6 +29,7 @@ pub mod cwt;
 mod error;
 pub mod payload;
 pub mod prefix;
+pub mod published;
 #[cfg(feature = "qr")]
 pub mod qr;
 pub mod revocation;

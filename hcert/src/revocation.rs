@@ -1,15 +1,25 @@
 //! Revocation building blocks (HCERT.md §5): the EU revocation hashes of a certificate, and a
 //! compact probabilistic set of them for offline checking.
 //!
-//! The set is a binary fuse filter (Graf & Lemire, "Binary Fuse Filters", 2022) with 24-bit
-//! fingerprints: about 3.4 bytes per revoked certificate and a false-positive rate of
-//! 2⁻²⁴ ≈ 6·10⁻⁸ per lookup, three memory reads per lookup, no false negatives.
+//! The set is a binary fuse filter (Graf & Lemire, "Binary Fuse Filters", 2022): with 24-bit
+//! fingerprints about 3.4 bytes per revoked certificate and a false-positive rate of
+//! 2⁻²⁴ ≈ 6·10⁻⁸ per lookup, three memory reads per lookup, no false negatives. A published
+//! list is a base filter plus small delta filters with 32-bit fingerprints (2⁻³² each), so a
+//! daily update downloads only the new delta; the publisher folds the deltas into a new base
+//! before their false-positive rates add up past [`MAX_FALSE_POSITIVE_RATE`].
 
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::crypto::Algorithm;
 use crate::error::{Error, Result, TrustListErrorKind};
+use crate::time::UnixTime;
 use crate::verify::Decoded;
+
+/// The highest false-positive rate a published filter (base and deltas together) may have.
+pub const MAX_FALSE_POSITIVE_RATE: f64 = 1e-7;
 
 /// The EU revocation hash types (HCERT.md §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,6 +48,54 @@ impl HashType {
     /// From the gateway's name.
     pub fn from_name(name: &str) -> Option<HashType> {
         HashType::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// Why a certificate or a signer was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// Issued on wrong data (wrong person, dose or date).
+    WrongData,
+    /// Obtained or sold by fraud.
+    Fraud,
+    /// The key that signed it is compromised.
+    KeyCompromise,
+    /// Replaced by a newer certificate.
+    Superseded,
+}
+
+impl Reason {
+    /// Every reason.
+    pub const ALL: [Reason; 4] = [
+        Reason::WrongData,
+        Reason::Fraud,
+        Reason::KeyCompromise,
+        Reason::Superseded,
+    ];
+
+    /// The code used on the command line and in the log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::WrongData => "wrong-data",
+            Reason::Fraud => "fraud",
+            Reason::KeyCompromise => "key-compromise",
+            Reason::Superseded => "superseded",
+        }
+    }
+
+    /// From [`Reason::code`].
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Plain English.
+    pub fn description(self) -> &'static str {
+        match self {
+            Reason::WrongData => "it was issued with wrong data",
+            Reason::Fraud => "it was obtained by fraud",
+            Reason::KeyCompromise => "the key that signed it is compromised",
+            Reason::Superseded => "it was replaced by a newer certificate",
+        }
     }
 }
 
@@ -121,21 +179,61 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-const FINGERPRINT_BITS: u32 = 24;
-const FINGERPRINT_MASK: u32 = (1 << FINGERPRINT_BITS) - 1;
-const MAGIC: &[u8; 4] = b"VXF1";
-/// Largest filter [`Fuse24::from_bytes`] accepts (about 40 million entries).
+/// Largest filter [`FuseFilter::from_bytes`] accepts (about 40 million entries).
 pub const MAX_FILTER_BYTES: usize = 160 << 20;
 
-/// A binary fuse filter over 64-bit keys with 24-bit fingerprints.
+/// Fingerprint width of a [`FuseFilter`]: the false-positive rate is 2⁻ᵇⁱᵗˢ per lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Width {
+    /// 24 bits: about 3.4 bytes per key, false positives 6.0·10⁻⁸ (large base slices).
+    Bits24,
+    /// 32 bits: about 4.5 bytes per key, false positives 2.3·10⁻¹⁰ (small delta slices).
+    Bits32,
+}
+
+impl Width {
+    fn bytes(self) -> usize {
+        match self {
+            Width::Bits24 => 3,
+            Width::Bits32 => 4,
+        }
+    }
+
+    /// Fingerprint bits.
+    pub fn bits(self) -> u32 {
+        8 * self.bytes() as u32
+    }
+
+    /// The chance that a key not in the filter is reported as a member.
+    pub fn false_positive_rate(self) -> f64 {
+        (-f64::from(self.bits())).exp2()
+    }
+
+    fn mask(self) -> u32 {
+        match self {
+            Width::Bits24 => (1 << 24) - 1,
+            Width::Bits32 => u32::MAX,
+        }
+    }
+
+    fn magic(self) -> &'static [u8; 4] {
+        match self {
+            Width::Bits24 => b"VX24",
+            Width::Bits32 => b"VX32",
+        }
+    }
+}
+
+/// A binary fuse filter over 64-bit keys with 24- or 32-bit fingerprints.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fuse24 {
+pub struct FuseFilter {
+    width: Width,
     seed: u64,
     segment_length: u32,
     segment_count_length: u32,
     /// Number of keys it was built from.
     len: u32,
-    /// `3 × array_length` bytes, little-endian 24-bit fingerprints.
+    /// `width × array_length` bytes, little-endian fingerprints.
     fingerprints: Vec<u8>,
 }
 
@@ -177,20 +275,37 @@ fn layout(size: u32) -> Layout {
     }
 }
 
-impl Fuse24 {
+impl FuseFilter {
     fn positions(&self, hash: u64) -> [usize; 3] {
         positions(hash, self.segment_length, self.segment_count_length)
     }
 
+    #[inline]
     fn get(&self, i: usize) -> u32 {
-        let b = &self.fingerprints[3 * i..3 * i + 3];
-        u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16
+        match self.width {
+            Width::Bits24 => {
+                let b = &self.fingerprints[3 * i..3 * i + 3];
+                u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16
+            }
+            Width::Bits32 => {
+                let b = &self.fingerprints[4 * i..4 * i + 4];
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+            }
+        }
     }
 
     fn set(&mut self, i: usize, v: u32) {
-        self.fingerprints[3 * i] = v as u8;
-        self.fingerprints[3 * i + 1] = (v >> 8) as u8;
-        self.fingerprints[3 * i + 2] = (v >> 16) as u8;
+        let w = self.width.bytes();
+        self.fingerprints[w * i..w * i + w].copy_from_slice(&v.to_le_bytes()[..w]);
+    }
+
+    fn fingerprint(&self, hash: u64) -> u32 {
+        ((hash ^ (hash >> 32)) as u32) & self.width.mask()
+    }
+
+    /// Fingerprint width.
+    pub fn width(&self) -> Width {
+        self.width
     }
 
     /// Number of keys in the filter.
@@ -209,30 +324,31 @@ impl Fuse24 {
     }
 
     /// Whether `key` may be in the set: always for a key it was built from; for any other
-    /// key with probability 2⁻²⁴.
+    /// key with probability 2⁻ᵇⁱᵗˢ.
     pub fn contains(&self, key: u64) -> bool {
         if self.fingerprints.is_empty() {
             return false;
         }
         let hash = murmur64(key.wrapping_add(self.seed));
         let [a, b, c] = self.positions(hash);
-        fingerprint(hash) == self.get(a) ^ self.get(b) ^ self.get(c)
+        self.fingerprint(hash) == self.get(a) ^ self.get(b) ^ self.get(c)
     }
 
     /// Builds the filter. Duplicate keys are dropped. Fails only if the construction does not
     /// converge within 100 seeds, which for distinct keys practically never happens.
-    pub fn build(keys: &[u64]) -> Result<Fuse24> {
+    pub fn build(keys: &[u64], width: Width) -> Result<FuseFilter> {
         let mut keys = keys.to_vec();
         keys.sort_unstable();
         keys.dedup();
         let size = u32::try_from(keys.len()).map_err(|_| filter_error("too many keys"))?;
         let l = layout(size);
-        let mut filter = Fuse24 {
+        let mut filter = FuseFilter {
+            width,
             seed: 0,
             segment_length: l.segment_length,
             segment_count_length: l.segment_count_length,
             len: size,
-            fingerprints: vec![0u8; 3 * l.array_length as usize],
+            fingerprints: vec![0u8; width.bytes() * l.array_length as usize],
         };
         if size == 0 {
             filter.fingerprints.clear();
@@ -303,7 +419,7 @@ impl Fuse24 {
                 let hash = order[i];
                 let found = order_h[i] as usize;
                 let p = filter.positions(hash);
-                let v = fingerprint(hash)
+                let v = filter.fingerprint(hash)
                     ^ filter.get(p[(found + 1) % 3])
                     ^ filter.get(p[(found + 2) % 3]);
                 filter.set(p[found], v);
@@ -313,11 +429,11 @@ impl Fuse24 {
         Err(filter_error("construction did not converge"))
     }
 
-    /// The serialised filter: `VXF1`, seed, segment length, segment count length, key count
-    /// (little-endian) and the fingerprints.
+    /// The serialised filter: `VX24` or `VX32`, seed, segment length, segment count length,
+    /// key count (little-endian) and the fingerprints.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(24 + self.fingerprints.len());
-        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(self.width.magic());
         out.extend_from_slice(&self.seed.to_le_bytes());
         out.extend_from_slice(&self.segment_length.to_le_bytes());
         out.extend_from_slice(&self.segment_count_length.to_le_bytes());
@@ -326,15 +442,18 @@ impl Fuse24 {
         out
     }
 
-    /// Parses [`Fuse24::to_bytes`], checking every size against the layout its key count
+    /// Parses [`FuseFilter::to_bytes`], checking every size against the layout its key count
     /// implies, so that a damaged file is refused instead of read out of bounds.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Fuse24> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<FuseFilter> {
         if bytes.len() > MAX_FILTER_BYTES {
             return Err(filter_error("filter file too large"));
         }
         let header = bytes
             .get(..24)
-            .filter(|h| &h[..4] == MAGIC)
+            .ok_or_else(|| filter_error("not a VaxPass filter"))?;
+        let width = [Width::Bits24, Width::Bits32]
+            .into_iter()
+            .find(|w| &header[..4] == w.magic())
             .ok_or_else(|| filter_error("not a VaxPass filter"))?;
         let u32_at =
             |i: usize| u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
@@ -345,7 +464,7 @@ impl Fuse24 {
         let expected = if len == 0 {
             0
         } else {
-            3 * l.array_length as usize
+            width.bytes() * l.array_length as usize
         };
         if segment_length != l.segment_length
             || segment_count_length != l.segment_count_length
@@ -353,7 +472,8 @@ impl Fuse24 {
         {
             return Err(filter_error("filter sizes do not match its key count"));
         }
-        Ok(Fuse24 {
+        Ok(FuseFilter {
+            width,
             seed: u64::from_le_bytes(seed),
             segment_length,
             segment_count_length,
@@ -363,15 +483,176 @@ impl Fuse24 {
     }
 }
 
+/// Path of the portal's filter manifest in a published tree.
+pub const FILTER_MANIFEST: &str = "revocation/filter.json";
+
+/// One filter file of a published revocation list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slice {
+    /// Path in the published tree (named after its content, so it can be cached forever).
+    pub path: String,
+    /// Hex SHA-256 of the file.
+    pub sha256: String,
+    /// File size in bytes.
+    pub size: u64,
+    /// Revocations it holds.
+    pub entries: u64,
+    /// Fingerprint bits (24 for a base, 32 for a delta).
+    pub bits: u32,
+}
+
+/// `revocation/filter.json`: the portal's offline revocation list, a base slice and deltas.
+/// Signed like the trust lists; each slice is pinned by its SHA-256 here and in the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilterManifest {
+    /// Format version (1).
+    pub version: u32,
+    /// Country whose certificates it lists.
+    pub country: String,
+    /// What the filters hold: the first 8 bytes (big-endian) of this EU hash type.
+    pub hash_type: String,
+    /// Revoked certificates in all slices.
+    pub entries: u64,
+    /// Chance that a certificate not revoked is reported revoked (sum over the slices).
+    pub false_positive_rate: f64,
+    /// Base first, then deltas oldest first.
+    pub slices: Vec<Slice>,
+    /// Revocation-log entries covered (issuer bookkeeping for the next delta).
+    pub log_entries: u64,
+    /// Hex SHA-256 of the last covered log line (detects a replaced log).
+    pub log_tail: String,
+}
+
+impl FilterManifest {
+    /// Parses and checks the manifest.
+    pub fn parse(json: &[u8]) -> Result<FilterManifest> {
+        let m: FilterManifest = serde_json::from_slice(json)
+            .map_err(|e| filter_error(&format!("{FILTER_MANIFEST}: {e}")))?;
+        if m.version != 1 || m.hash_type != HashType::CountryCodeUci.name() {
+            return Err(filter_error(
+                "unsupported filter manifest version or hash type",
+            ));
+        }
+        Ok(m)
+    }
+}
+
+/// The revocation data a verifier checks certificates against: probabilistic filters (the
+/// published, offline form) or the exact list with reasons (the issuer's own log).
+#[derive(Debug, Clone, Default)]
+pub struct RevocationList {
+    /// When the list was issued.
+    pub issued: Option<UnixTime>,
+    /// After this time the list is out of date and nothing verifies as valid.
+    pub expires: Option<UnixTime>,
+    filters: Vec<FuseFilter>,
+    exact: Option<HashMap<[u8; 16], String>>,
+    entries: u64,
+}
+
+impl RevocationList {
+    /// A list from published filter slices (files given by path), each checked against the
+    /// SHA-256 the manifest pins.
+    pub fn from_manifest(manifest: &FilterManifest, slices: &[(&str, &[u8])]) -> Result<Self> {
+        let mut filters = Vec::with_capacity(manifest.slices.len());
+        for s in &manifest.slices {
+            let (_, bytes) = slices
+                .iter()
+                .find(|(p, _)| *p == s.path)
+                .ok_or_else(|| filter_error(&format!("{} is missing", s.path)))?;
+            if crate::x509::hex_lower(&Sha256::digest(bytes)) != s.sha256 {
+                return Err(Error::TrustListInvalid {
+                    kind: TrustListErrorKind::Digest,
+                    reason: format!("{}: content does not match its signed SHA-256", s.path),
+                });
+            }
+            let f = FuseFilter::from_bytes(bytes)?;
+            if f.len() as u64 != s.entries || f.width().bits() != s.bits {
+                return Err(filter_error(&format!(
+                    "{} does not match the manifest",
+                    s.path
+                )));
+            }
+            filters.push(f);
+        }
+        Ok(RevocationList {
+            issued: None,
+            expires: None,
+            entries: filters.iter().map(|f| f.len() as u64).sum(),
+            filters,
+            exact: None,
+        })
+    }
+
+    /// The exact list: revocation hashes (COUNTRYCODEUCI or SIGNATURE) with their reasons.
+    pub fn exact(hashes: HashMap<[u8; 16], String>) -> Self {
+        RevocationList {
+            entries: hashes.len() as u64,
+            exact: Some(hashes),
+            ..RevocationList::default()
+        }
+    }
+
+    /// Revoked certificates listed.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Chance that a certificate not revoked is reported revoked (0 for the exact list).
+    pub fn false_positive_rate(&self) -> f64 {
+        self.filters
+            .iter()
+            .filter(|f| !f.is_empty())
+            .map(|f| f.width().false_positive_rate())
+            .fold(0.0, |a, b| a + b)
+    }
+
+    /// Bytes of filter storage held in memory.
+    pub fn memory_bytes(&self) -> usize {
+        self.filters.iter().map(FuseFilter::storage_bytes).sum()
+    }
+
+    /// Whether the filters hold this COUNTRYCODEUCI hash.
+    pub fn filters_contain(&self, hash: &[u8; 16]) -> bool {
+        let key = key_of(hash);
+        self.filters.iter().any(|f| f.contains(key))
+    }
+
+    /// Checks a certificate at `now`: `Revoked` (with the reason when the exact list is
+    /// known), or `TrustListInvalid` when the list is out of date.
+    pub fn check(&self, decoded: &Decoded, now: UnixTime) -> Result<()> {
+        if let Some(exp) = self.expires.filter(|&e| now > e) {
+            return Err(Error::TrustListInvalid {
+                kind: TrustListErrorKind::Expired,
+                reason: format!("the revocation list expired at {}", exp.rfc3339()),
+            });
+        }
+        let hs = hashes(decoded);
+        let ccuci = hs
+            .iter()
+            .find(|(t, _)| *t == HashType::CountryCodeUci)
+            .map(|(_, h)| h)
+            .ok_or(Error::ClaimMissing { claim: "ci" })?;
+        match &self.exact {
+            Some(map) => match hs.iter().find_map(|(_, h)| map.get(h)) {
+                Some(reason) => Err(Error::Revoked {
+                    reason: Some(reason.clone()),
+                }),
+                None => Ok(()),
+            },
+            None if self.filters_contain(ccuci) => Err(Error::Revoked { reason: None }),
+            None => Ok(()),
+        }
+    }
+}
+
 fn filter_error(reason: &str) -> Error {
     Error::TrustListInvalid {
         kind: TrustListErrorKind::Malformed,
         reason: format!("revocation filter: {reason}"),
     }
-}
-
-fn fingerprint(hash: u64) -> u32 {
-    ((hash ^ (hash >> 32)) as u32) & FINGERPRINT_MASK
 }
 
 fn positions(hash: u64, segment_length: u32, segment_count_length: u32) -> [usize; 3] {
@@ -393,22 +674,26 @@ mod tests {
 
     #[test]
     fn every_member_is_found_and_strangers_rarely() {
-        for n in [0usize, 1, 2, 3, 10, 100, 1000, 10_007, 100_000] {
-            let ks = keys(n, n as u64 + 1);
-            let f = Fuse24::build(&ks).unwrap();
-            assert_eq!(f.len(), n);
-            assert!(ks.iter().all(|&k| f.contains(k)), "n = {n}");
-            let strangers = keys(100_000, 0xdead_beef + n as u64);
-            let fp = strangers.iter().filter(|&&k| f.contains(k)).count();
-            assert!(fp <= 2, "n = {n}: {fp} false positives in 100 000");
-            let per_key = f.storage_bytes() as f64 / n.max(1) as f64;
-            if n >= 100_000 {
-                assert!(per_key < 3.6, "n = {n}: {per_key} bytes per key");
-            } else if n >= 10_000 {
-                assert!(per_key < 4.0, "n = {n}: {per_key} bytes per key");
+        for width in [Width::Bits24, Width::Bits32] {
+            for n in [0usize, 1, 2, 3, 10, 100, 1000, 10_007, 100_000] {
+                let ks = keys(n, n as u64 + 1);
+                let f = FuseFilter::build(&ks, width).unwrap();
+                assert_eq!(f.len(), n);
+                assert_eq!(f.width(), width);
+                assert!(ks.iter().all(|&k| f.contains(k)), "n = {n}");
+                let strangers = keys(100_000, 0xdead_beef + n as u64);
+                let fp = strangers.iter().filter(|&&k| f.contains(k)).count();
+                assert!(fp <= 2, "n = {n}: {fp} false positives in 100 000");
+                let per_key = f.storage_bytes() as f64 / n.max(1) as f64;
+                let slack = if width == Width::Bits24 { 0.0 } else { 1.2 };
+                if n >= 100_000 {
+                    assert!(per_key < 3.6 + slack, "n = {n}: {per_key} bytes per key");
+                } else if n >= 10_000 {
+                    assert!(per_key < 4.0 + slack, "n = {n}: {per_key} bytes per key");
+                }
+                let g = FuseFilter::from_bytes(&f.to_bytes()).unwrap();
+                assert_eq!(g, f);
             }
-            let g = Fuse24::from_bytes(&f.to_bytes()).unwrap();
-            assert_eq!(g, f);
         }
     }
 
@@ -416,21 +701,27 @@ mod tests {
     fn duplicates_are_dropped_and_damage_refused() {
         let mut ks = keys(5000, 7);
         ks.extend_from_slice(&ks.clone()[..100]);
-        let f = Fuse24::build(&ks).unwrap();
+        let f = FuseFilter::build(&ks, Width::Bits24).unwrap();
         assert_eq!(f.len(), 5000);
+        let mut other_width = f.to_bytes();
+        other_width[..4].copy_from_slice(b"VX32");
+        assert!(FuseFilter::from_bytes(&other_width).is_err());
         let bytes = f.to_bytes();
         for cut in [0, 3, 23, 24, bytes.len() - 1] {
-            assert!(Fuse24::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                FuseFilter::from_bytes(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut wrong = bytes.clone();
         wrong[20..24].copy_from_slice(&100_000u32.to_le_bytes()); // sizes of another key count
-        assert!(Fuse24::from_bytes(&wrong).is_err());
+        assert!(FuseFilter::from_bytes(&wrong).is_err());
         let mut wrong = bytes.clone();
         wrong[12] ^= 1; // segment length
-        assert!(Fuse24::from_bytes(&wrong).is_err());
+        assert!(FuseFilter::from_bytes(&wrong).is_err());
         let mut magic = bytes;
         magic[0] = b'X';
-        assert!(Fuse24::from_bytes(&magic).is_err());
+        assert!(FuseFilter::from_bytes(&magic).is_err());
     }
 
     #[test]

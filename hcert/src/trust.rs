@@ -92,6 +92,9 @@ pub struct TrustStore {
     pub expires: Option<UnixTime>,
     /// When the store's content was issued, for display.
     pub issued: Option<UnixTime>,
+    /// Revocation data. When present, every verdict gets a revocation check; without it the
+    /// verdict has no revocation line (the caller chose not to check revocation).
+    pub revocations: Option<crate::revocation::RevocationList>,
 }
 
 impl Default for TrustStore {
@@ -124,6 +127,7 @@ impl TrustStore {
             by_kid: HashMap::new(),
             expires: None,
             issued: None,
+            revocations: None,
         }
     }
 

@@ -102,6 +102,8 @@ pub enum CheckId {
     Content,
     /// The payload follows the DCC schema of its version.
     Schema,
+    /// The certificate is not on the revocation list (only when the trust store has one).
+    Revocation,
 }
 
 impl CheckId {
@@ -116,6 +118,7 @@ impl CheckId {
             CheckId::KeyUsage => "key_usage",
             CheckId::Content => "content",
             CheckId::Schema => "schema",
+            CheckId::Revocation => "revocation",
         }
     }
 
@@ -130,6 +133,7 @@ impl CheckId {
             CheckId::KeyUsage => "Signer may issue this type of certificate",
             CheckId::Content => "Holds exactly one record",
             CheckId::Schema => "Follows the EU data format",
+            CheckId::Revocation => "Not revoked by its issuer",
         }
     }
 }
@@ -284,6 +288,12 @@ pub fn verify_as_of(text: &str, trust: &TrustStore, at: UnixTime, now: UnixTime)
             ] {
                 checks.push(Check {
                     id,
+                    outcome: Outcome::NotApplicable("the certificate could not be decoded"),
+                });
+            }
+            if trust.revocations.is_some() {
+                checks.push(Check {
+                    id: CheckId::Revocation,
                     outcome: Outcome::NotApplicable("the certificate could not be decoded"),
                 });
             }
@@ -490,6 +500,12 @@ pub fn verify_decoded_as_of(
         id: CheckId::Schema,
         outcome: outcome(schema::validate(&decoded.dcc.json).map(|_| ())),
     });
+    if let Some(list) = &trust.revocations {
+        checks.push(Check {
+            id: CheckId::Revocation,
+            outcome: outcome(list.check(&decoded, now)),
+        });
+    }
     Verdict {
         at,
         checks,

@@ -1,7 +1,7 @@
 //! The offline revocation filter at national scale: 1,000,000 revoked UCIs, 1,000,000 others.
 #![allow(clippy::unwrap_used)]
 
-use hcert::revocation::{hash16, key_of, Fuse24};
+use hcert::revocation::{hash16, key_of, FuseFilter, Width};
 
 fn uci(i: u64, salt: &str) -> String {
     format!("URN:UVCI:01:VN:{salt}{i:012}#X")
@@ -12,7 +12,7 @@ fn a_million_revoked_and_a_million_others() {
     let revoked: Vec<u64> = (0..1_000_000)
         .map(|i| key_of(&hash16(uci(i, "R").as_bytes())))
         .collect();
-    let filter = Fuse24::build(&revoked).unwrap();
+    let filter = FuseFilter::build(&revoked, Width::Bits24).unwrap();
     assert!(
         revoked.iter().all(|&k| filter.contains(k)),
         "a revoked UCI was missed"
