@@ -10,4 +10,6 @@ pub mod issuer;
 pub mod picture;
 pub mod publish;
 pub mod render;
+pub mod revocations;
 pub mod serve;
+pub mod verify_published;

@@ -43,8 +43,20 @@ enum Command {
         /// `HC1:` text, a file holding it, a PNG/JPEG image of the QR code, or `-` for stdin.
         input: String,
         /// A signer certificate (DER or PEM) or an EU gateway trust list (JSON). Repeatable.
-        #[arg(long = "trust", required = true)]
+        /// Checks no revocation; use --published for that.
+        #[arg(long = "trust", required_unless_present = "published")]
         trust: Vec<PathBuf>,
+        /// A published tree (`publish --out` or one version of it): its trust list and
+        /// revocation filter, their signatures checked against --anchor.
+        #[arg(long, requires = "anchor", conflicts_with = "trust")]
+        published: Option<PathBuf>,
+        /// The pinned trust-list signing certificate (PEM) for --published.
+        #[arg(long, requires = "published")]
+        anchor: Option<PathBuf>,
+        /// The issuer's key store: check revocation against its exact log (gives the reason)
+        /// instead of the published filter. Needs --published.
+        #[arg(long, requires = "published")]
+        keys: Option<PathBuf>,
         /// Verify as of this time (RFC 3339) instead of now.
         #[arg(long)]
         at: Option<String>,
@@ -133,6 +145,34 @@ enum Command {
         /// Publication time (RFC 3339) instead of now.
         #[arg(long)]
         now: Option<String>,
+    },
+    /// Revoke certificates (by UVCI, or a file of UVCIs, `HC1:` texts or certificates.jsonl
+    /// lines) or a whole document signer; or list what is revoked. Takes effect at the next
+    /// `publish`.
+    Revoke {
+        /// Key store directory (the revocation logs live there).
+        #[arg(long)]
+        keys: PathBuf,
+        /// A certificate's UVCI. Repeatable.
+        #[arg(long, conflicts_with_all = ["file", "signer", "list"])]
+        uvci: Vec<String>,
+        /// One certificate per line: a UVCI, an `HC1:` text, or a JSON line with "uvci" or
+        /// "hc1" (an `issue` run's certificates.jsonl). `-` reads stdin.
+        #[arg(long, conflicts_with_all = ["signer", "list"])]
+        file: Option<PathBuf>,
+        /// Revoke a document signer (Base64 kid): it leaves the published trust lists and
+        /// `issue` refuses it.
+        #[arg(long, conflicts_with = "list")]
+        signer: Option<String>,
+        /// Why: wrong-data, fraud, key-compromise or superseded.
+        #[arg(long, required_unless_present = "list")]
+        reason: Option<String>,
+        /// List what is revoked.
+        #[arg(long)]
+        list: bool,
+        /// Revocation time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
     },
     /// Serve the published trust lists and the verifier portal.
     Serve {
@@ -338,6 +378,99 @@ fn keys_command(cmd: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn revoke_command(
+    keys: &std::path::Path,
+    uvcis: &[String],
+    file: Option<&std::path::Path>,
+    signer: Option<&str>,
+    reason: Option<&str>,
+    list: bool,
+    at: hcert::UnixTime,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write as _;
+    use vaxpass::issuer::revoke;
+    let store = keys::KeyStore::open(keys)?;
+    if list {
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        for s in revoke::revoked_signers(keys)? {
+            writeln!(
+                w,
+                "signer\t{}\t{}\t{}",
+                s.at.rfc3339(),
+                s.reason.code(),
+                s.kid
+            )?;
+        }
+        let mut n = 0u64;
+        revoke::read_log(keys, |e, _| {
+            n += 1;
+            writeln!(
+                w,
+                "certificate\t{}\t{}\t{}",
+                e.at.rfc3339(),
+                e.reason.code(),
+                e.uvci
+            )?;
+            Ok(())
+        })?;
+        w.flush()?;
+        eprintln!("{n} revoked certificates");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let code = reason.unwrap_or_default();
+    let reason = hcert::revocation::Reason::from_code(code).ok_or_else(|| {
+        anyhow::anyhow!("--reason {code:?}: use wrong-data, fraud, key-compromise or superseded")
+    })?;
+    if let Some(kid) = signer {
+        if !store.signers()?.iter().any(|c| c.kid_base64() == kid) {
+            anyhow::bail!("no document signer with kid {kid} in {}", keys.display());
+        }
+        if revoke::revoke_signer(keys, kid, reason, at)? {
+            println!(
+                "revoked document signer {kid} ({}); publish to take it out of the trust lists",
+                reason.code()
+            );
+            if store.manifest.active == kid {
+                println!("it is the active signer: activate another one before the next issue run");
+            }
+        } else {
+            println!("document signer {kid} was already revoked");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut log = revoke::Log::open(keys, &store.manifest.country)?;
+    let summary = match file {
+        Some(path) if path.as_os_str() == "-" => {
+            log.revoke_lines(std::io::stdin().lock(), reason, at)?
+        }
+        Some(path) => {
+            let f =
+                std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            log.revoke_lines(std::io::BufReader::with_capacity(1 << 20, f), reason, at)?
+        }
+        None if uvcis.is_empty() => anyhow::bail!("give --uvci, --file, --signer or --list"),
+        None => log.revoke_lines(uvcis.join("\n").as_bytes(), reason, at)?,
+    };
+    for (line, why) in &summary.rejected {
+        eprintln!("line {line}: rejected: {why}");
+    }
+    println!(
+        "{} read: {} revoked ({}), {} already revoked, {} rejected; {} revoked in all; publish to take effect",
+        summary.read,
+        summary.revoked,
+        reason.code(),
+        summary.already,
+        summary.rejected.len(),
+        log.len()
+    );
+    Ok(if summary.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 fn now() -> hcert::UnixTime {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -397,6 +530,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Verify {
             input,
             trust,
+            published,
+            anchor,
+            keys,
             at,
             json,
         } => {
@@ -408,6 +544,21 @@ fn run(cli: Cli) -> ExitCode {
                 },
             };
             let mut store = hcert::TrustStore::new();
+            if let (Some(dir), Some(anchor)) = (&published, &anchor) {
+                match vaxpass::verify_published::load(dir, anchor, keys.as_deref(), now()) {
+                    Ok((s, note)) => {
+                        store = s;
+                        if !json {
+                            eprintln!("{note}");
+                        }
+                    }
+                    Err(e) => {
+                        // The published lists themselves are bad: nothing can be verified.
+                        eprintln!("vaxpass: the published lists cannot be used: {e:#}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
             for path in &trust {
                 let loaded = std::fs::read(path)
                     .with_context(|| format!("reading {}", path.display()))
@@ -424,7 +575,7 @@ fn run(cli: Cli) -> ExitCode {
                 Ok(t) => t,
                 Err(code) => return code,
             };
-            let verdict = hcert::verify(&text, &store, at);
+            let verdict = hcert::verify_as_of(&text, &store, at, now());
             if json {
                 print_json(&render::verdict_json(&verdict));
             } else {
@@ -510,11 +661,51 @@ fn run(cli: Cli) -> ExitCode {
                 valid_days,
                 update_hours,
             };
-            match publish::publish(&opts) {
-                Ok(dir) => {
-                    println!("published {}", dir.display());
+            match publish::publish_report(&opts) {
+                Ok(p) => {
+                    let r = &p.revocation;
+                    println!("published {}", p.dir.display());
+                    println!(
+                        "revocation: {} certificates; filter {} bytes in {} ({}, false positives {:.2e}); EU batches {} ({} new)",
+                        r.entries,
+                        r.filter_bytes,
+                        if r.base_rebuilt { "a new base" } else { "base + deltas" },
+                        r.new_delta_bytes.map_or_else(|| "no new delta".to_string(), |b| format!("new delta {b} bytes")),
+                        r.false_positive_rate,
+                        r.batches.0,
+                        r.batches.1,
+                    );
+                    if p.revoked_signers > 0 {
+                        println!("left out {} revoked document signer(s)", p.revoked_signers);
+                    }
                     ExitCode::SUCCESS
                 }
+                Err(e) => usage(e),
+            }
+        }
+        Command::Revoke {
+            keys,
+            uvci,
+            file,
+            signer,
+            reason,
+            list,
+            at,
+        } => {
+            let at = match at.as_deref().map(parse_time).transpose() {
+                Ok(t) => t.unwrap_or_else(now),
+                Err(e) => return usage(e),
+            };
+            match revoke_command(
+                &keys,
+                &uvci,
+                file.as_deref(),
+                signer.as_deref(),
+                reason.as_deref(),
+                list,
+                at,
+            ) {
+                Ok(code) => code,
                 Err(e) => usage(e),
             }
         }

@@ -10,6 +10,7 @@
 //!            trust-lists/valid-kids.json(.sig) kids of the DSCs valid now
 //!            trust-lists/verifier.json(.sig)  compact list of every trusted signer (VN + partners)
 //!            trust-lists/valuesets.json(.sig) display names of value-set codes
+//!            revocation/…                     revocation filter and EU batches (revocations.rs)
 //! ```
 //!
 //! Every file also gets `.gz` and `.br` siblings for servers that send precompressed bodies.
@@ -110,14 +111,21 @@ fn write_synced(path: &Path, data: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// gzip and brotli encodings of a body, at their best levels (done once per publication).
+/// gzip and brotli encodings of a body, at their best levels for small bodies (done once per
+/// publication).
 pub fn precompress(data: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Large bodies (a national batch list) at a quicker brotli level: 11 takes minutes there.
+    let (gz_level, br_quality) = if data.len() > 1 << 20 {
+        (6, 6)
+    } else {
+        (9, 11)
+    };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(gz_level));
     gz.write_all(data)?;
     let gz = gz.finish()?;
     let mut br = Vec::new();
     {
-        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, br_quality, 22);
         w.write_all(data)?;
     }
     Ok((gz, br))
@@ -130,8 +138,24 @@ fn previous_sequence(out: &Path) -> u64 {
         .map_or(0, |i| i.sequence)
 }
 
+/// What a publication wrote.
+#[derive(Debug)]
+pub struct Published {
+    /// The new version directory.
+    pub dir: PathBuf,
+    /// Its revocation part.
+    pub revocation: crate::revocations::Output,
+    /// Document signers left out because they are revoked.
+    pub revoked_signers: usize,
+}
+
 /// Publishes a new version and makes it current. Returns the version directory.
 pub fn publish(opts: &Options) -> Result<PathBuf> {
+    Ok(publish_report(opts)?.dir)
+}
+
+/// [`publish`], returning what was written.
+pub fn publish_report(opts: &Options) -> Result<Published> {
     let store = KeyStore::open(&opts.keys)?;
     // Nothing secret may be published: the key store and the output must be apart.
     let keys_abs = fs::canonicalize(&opts.keys)?;
@@ -146,7 +170,20 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
     let next_update = UnixTime(now.0 + opts.update_hours * 3600);
     let sequence = previous_sequence(&opts.out) + 1;
     let csca = store.csca()?;
-    let signers = store.signers()?;
+    // A revoked signer is left out of every list: whatever it signed stops verifying.
+    let revoked: Vec<String> = crate::issuer::revoke::revoked_signers(&opts.keys)?
+        .into_iter()
+        .map(|r| r.kid)
+        .collect();
+    let all_signers = store.signers()?;
+    let revoked_signers = all_signers
+        .iter()
+        .filter(|c| revoked.contains(&c.kid_base64()))
+        .count();
+    let signers: Vec<Certificate> = all_signers
+        .into_iter()
+        .filter(|c| !revoked.contains(&c.kid_base64()))
+        .collect();
     let tl_signer = store.trust_list_signer()?;
     let tl_key = tl_signer.signing_key()?;
 
@@ -216,7 +253,12 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
     let version = format!("v{sequence:06}");
     let staging = opts.out.join(format!(".{version}.tmp"));
     let _ = fs::remove_dir_all(&staging);
-    let mut index_files = Vec::new();
+    fs::create_dir_all(&staging)?;
+    let previous = fs::canonicalize(opts.out.join("current")).ok();
+    let revocation =
+        crate::revocations::build(&opts.keys, &country, previous.as_deref(), &staging, now)?;
+    files.extend(revocation.signed.iter().cloned());
+    let mut index_files = revocation.pinned.clone();
     let sign = |path: &str, content: &[u8]| {
         trustlist::sign_file(path, content, tl_key.as_ref(), now, expires, sequence)
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -262,7 +304,7 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
     let index_rel = ".well-known/vaxpass.json";
     write(index_rel, &index_json)?;
     write(&format!("{index_rel}.sig"), &sign(index_rel, &index_json)?)?;
-    File::open(&staging)?.sync_all()?;
+    crate::revocations::sync_filesystem(&staging)?;
 
     // Into place, then current.
     let final_dir = opts.out.join(&version);
@@ -277,7 +319,11 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
     fs::rename(&link_tmp, opts.out.join("current"))?;
     File::open(&opts.out)?.sync_all()?;
     prune(&opts.out, &version)?;
-    Ok(final_dir)
+    Ok(Published {
+        dir: final_dir,
+        revocation,
+        revoked_signers,
+    })
 }
 
 /// Removes all but the newest [`KEEP_VERSIONS`] versions besides `current`.

@@ -122,6 +122,23 @@ fn etag(body: &[u8]) -> String {
     )
 }
 
+/// Published files named after their content (revocation slices and EU batches): they never
+/// change, so they may be cached for a year.
+fn is_content_named(rel: &str) -> bool {
+    (rel.starts_with("/revocation/filter/") || rel.starts_with("/revocation/eu/"))
+        && !rel.ends_with("/batches.json")
+        && !rel.contains(".json.")
+}
+
+/// Cache policy of a published file.
+fn tree_policy(rel: &str) -> CachePolicy {
+    if is_content_named(rel) {
+        CachePolicy::Immutable
+    } else {
+        CachePolicy::List
+    }
+}
+
 fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
@@ -163,6 +180,9 @@ impl Snapshot {
             let (gzip, brotli) =
                 match (raw.get(&format!("{rel}.gz")), raw.get(&format!("{rel}.br"))) {
                     (Some(g), Some(b)) => (g.clone(), b.clone()),
+                    // Revocation slices and batches are published without encodings: the
+                    // filters do not compress, and there can be tens of thousands of batches.
+                    _ if is_content_named(rel) => (Vec::new(), Vec::new()),
                     _ => precompress(body)?,
                 };
             let tag = etag(body);
@@ -196,12 +216,12 @@ impl Snapshot {
                 })
             };
             // Only worth sending when smaller.
-            let gzip = if gzip.len() < body.len() {
+            let gzip = if !gzip.is_empty() && gzip.len() < body.len() {
                 Some(rep(gzip, Some("gzip"))?)
             } else {
                 None
             };
-            let brotli = if brotli.len() < body.len() {
+            let brotli = if !brotli.is_empty() && brotli.len() < body.len() {
                 Some(rep(brotli, Some("br"))?)
             } else {
                 None
@@ -259,7 +279,7 @@ impl Tree {
     /// Loads the tree under `root` (its `current` version, or `root` itself).
     pub fn open(root: &Path, common: HeaderMap) -> Result<Tree> {
         let dir = Tree::resolve(root);
-        let snap = Snapshot::load(&dir, |_| CachePolicy::List, &common)?;
+        let snap = Snapshot::load(&dir, tree_policy, &common)?;
         Ok(Tree {
             root: root.to_path_buf(),
             snapshot: RwLock::new(Arc::new(snap)),
@@ -287,7 +307,7 @@ impl Tree {
         if due {
             let dir = Tree::resolve(&self.root);
             if dir != snap.source {
-                if let Ok(fresh) = Snapshot::load(&dir, |_| CachePolicy::List, &self.common) {
+                if let Ok(fresh) = Snapshot::load(&dir, tree_policy, &self.common) {
                     let fresh = Arc::new(fresh);
                     if let Ok(mut w) = self.snapshot.write() {
                         *w = Arc::clone(&fresh);
@@ -385,6 +405,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 fn is_tree_path(path: &str) -> bool {
     path == "/trust-anchor.pem"
         || path.starts_with("/trust-lists/")
+        || path.starts_with("/revocation/")
         || path.starts_with("/.well-known/")
 }
 

@@ -581,6 +581,16 @@ pub fn run(opts: &Options) -> Result<Summary> {
     };
     let resumed = opts.resume;
     let signer = store.signer(Some(&state.kid))?;
+    if let Some(r) = super::revoke::revoked_signers(&opts.keys)?
+        .into_iter()
+        .find(|r| r.kid == state.kid)
+    {
+        bail!(
+            "document signer {} is revoked ({}): activate another signer (`vaxpass keys activate`)",
+            r.kid,
+            r.reason.code()
+        );
+    }
     let iat = UnixTime(state.issued_at);
     let cert = &signer.certificate;
     if iat < cert.not_before || iat >= cert.not_after {

@@ -8,5 +8,6 @@ pub mod keys;
 pub mod nid;
 pub mod qrgen;
 pub mod records;
+pub mod revoke;
 pub mod translit;
 pub mod vaccines;
