@@ -17,6 +17,8 @@ pub enum Answer {
     NotValid,
     /// The certificate could not be checked.
     CannotVerify,
+    /// The issuer revoked it (every other failure aside, this is what the reader must know).
+    Revoked,
 }
 
 impl Answer {
@@ -26,6 +28,7 @@ impl Answer {
             Answer::Valid => "valid",
             Answer::NotValid => "not-valid",
             Answer::CannotVerify => "cannot-verify",
+            Answer::Revoked => "revoked",
         }
     }
 }
@@ -104,6 +107,14 @@ pub fn build(
             Some("TRUST_LIST_UNAVAILABLE"),
         ),
         (None, Status::Valid) => (Answer::Valid, None, None),
+        (None, Status::Invalid) if revoked(verdict).is_some() => {
+            let e = revoked(verdict);
+            (
+                Answer::Revoked,
+                e.map(|e| i18n::reason(lang, e)),
+                e.map(Error::code),
+            )
+        }
         (None, status) => {
             let e = verdict.reason();
             (
@@ -124,6 +135,7 @@ pub fn build(
         Answer::Valid => (Key::Valid, Key::ValidHint),
         Answer::NotValid => (Key::NotValid, Key::NotValidHint),
         Answer::CannotVerify => (Key::CannotVerify, Key::CannotVerifyHint),
+        Answer::Revoked => (Key::Revoked, Key::RevokedHint),
     };
     ResultView {
         answer,
@@ -134,6 +146,14 @@ pub fn build(
         fields: fields(verdict, sets, lang, country),
         checks: checks(verdict, lang),
     }
+}
+
+/// The revocation failure of a verdict, if any.
+fn revoked(verdict: &Verdict) -> Option<&Error> {
+    verdict.checks.iter().find_map(|c| match &c.outcome {
+        Outcome::Failed(e @ Error::Revoked { .. }) => Some(e),
+        _ => None,
+    })
 }
 
 fn fields(

@@ -118,11 +118,14 @@ pub enum Key {
     Recovery,
     Offline,
     Signers,
+    Revoked,
+    RevokedHint,
+    RevocationStatus,
 }
 
 impl Key {
     /// Every key (for completeness tests).
-    pub const ALL: [Key; 65] = [
+    pub const ALL: [Key; 68] = [
         Key::AppName,
         Key::Tagline,
         Key::Privacy,
@@ -188,6 +191,9 @@ impl Key {
         Key::Recovery,
         Key::Offline,
         Key::Signers,
+        Key::Revoked,
+        Key::RevokedHint,
+        Key::RevocationStatus,
     ];
 }
 
@@ -233,6 +239,15 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::Valid => ("VALID", "HỢP LỆ"),
         Key::NotValid => ("NOT VALID", "KHÔNG HỢP LỆ"),
         Key::CannotVerify => ("CANNOT VERIFY", "KHÔNG THỂ KIỂM TRA"),
+        Key::Revoked => ("REVOKED", "ĐÃ BỊ THU HỒI"),
+        Key::RevokedHint => (
+            "The issuer has revoked this certificate. Do not accept it.",
+            "Cơ quan cấp đã thu hồi chứng nhận này. Không chấp nhận chứng nhận này.",
+        ),
+        Key::RevocationStatus => (
+            "Revocation list: {0} revoked certificates, updated {1} ago",
+            "Danh sách thu hồi: {0} chứng nhận bị thu hồi, cập nhật {1} trước",
+        ),
         Key::ValidHint => (
             "Every check passed. Compare the name and date of birth with an identity document.",
             "Mọi bước kiểm tra đều đạt. Hãy đối chiếu họ tên và ngày sinh với giấy tờ tùy thân.",
@@ -376,6 +391,7 @@ pub fn check_title(lang: Lang, id: CheckId) -> &'static str {
         ),
         CheckId::Content => ("Holds exactly one record", "Chứa đúng một bản ghi"),
         CheckId::Schema => ("Follows the EU data format", "Đúng định dạng dữ liệu EU"),
+        CheckId::Revocation => ("Not revoked by its issuer", "Chưa bị cơ quan cấp thu hồi"),
         _ => ("Other check", "Bước kiểm tra khác"),
     };
     match lang {
@@ -464,7 +480,16 @@ pub fn reason(lang: Lang, e: &Error) -> String {
         Error::SchemaVersionUnsupported { ver } => format!(
             "Chứng nhận dùng định dạng phiên bản {ver} mà trình kiểm tra không biết."
         ),
-        Error::Revoked { .. } => "Chứng nhận này đã bị cơ quan cấp thu hồi.".into(),
+        Error::Revoked { reason } => {
+            let why = match reason.as_deref().and_then(hcert::revocation::Reason::from_code) {
+                Some(hcert::revocation::Reason::WrongData) => " (cấp sai thông tin)",
+                Some(hcert::revocation::Reason::Fraud) => " (được cấp do gian lận)",
+                Some(hcert::revocation::Reason::KeyCompromise) => " (khóa ký bị lộ)",
+                Some(hcert::revocation::Reason::Superseded) => " (đã được thay bằng chứng nhận mới)",
+                None => "",
+            };
+            format!("Chứng nhận này đã bị cơ quan cấp thu hồi{why}. Không chấp nhận chứng nhận này.")
+        }
         Error::CertificateMalformed { .. } => "Một chứng thư của bên ký trong danh sách tin cậy bị hỏng.".into(),
         Error::PrivateKey { .. } => "Không dùng được khóa ký.".into(),
         Error::TrustListInvalid { kind, .. } => match kind {

@@ -139,52 +139,108 @@ fn urls() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The revocation slices a set of files names (from its revocation manifest).
+fn slice_paths(files: &[(String, Vec<u8>)]) -> Vec<String> {
+    files
+        .iter()
+        .find(|(p, _)| p == lists::REVOCATION)
+        .and_then(|(_, b)| lists::slice_paths(b).ok())
+        .unwrap_or_default()
+}
+
 /// The downloaded or saved files (path, bytes) as a bundle; `None` when one is missing.
-fn bundle_from(files: &[(String, Vec<u8>)]) -> Option<Bundle> {
-    let get = |path: &str| {
-        files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, b)| b.clone())
+fn bundle_from(mut files: Vec<(String, Vec<u8>)>) -> Option<Bundle> {
+    let slices = slice_paths(&files);
+    let mut take = |path: &str| {
+        let i = files.iter().position(|(p, _)| p == path)?;
+        Some(files.swap_remove(i).1)
     };
-    let file = |path: &str| -> Option<SignedFile> {
+    let mut file = |path: &str| -> Option<SignedFile> {
         Some(SignedFile {
             path: path.to_string(),
-            content: get(path)?,
-            signature: get(&format!("{path}.sig"))?,
+            content: take(path)?,
+            signature: take(&format!("{path}.sig"))?,
         })
     };
+    let index = file(lists::INDEX)?;
+    let signed = lists::FILES
+        .iter()
+        .map(|p| file(p))
+        .collect::<Option<Vec<_>>>()?;
+    let slices = slices
+        .into_iter()
+        .map(|p| take(&p).map(|b| (p, b)))
+        .collect::<Option<Vec<_>>>()?;
     Some(Bundle {
-        index: file(lists::INDEX)?,
-        files: lists::FILES
-            .iter()
-            .map(|p| file(p))
-            .collect::<Option<Vec<_>>>()?,
+        index,
+        files: signed,
+        slices,
     })
 }
 
-/// Checks files against the pinned anchor, now, refusing a rollback. `None` when a file is
-/// missing.
-fn check_files(
-    files: &[(String, Vec<u8>)],
-    anchor: &hcert::trustlist::TrustAnchor,
-) -> Option<hcert::Result<Lists>> {
-    let bundle = bundle_from(files)?;
-    Some(lists::load(
-        &bundle,
-        anchor,
-        now(),
-        last_sequence(),
-        &webcrypto::BACKEND,
-    ))
+/// Every file of a bundle as (path, bytes), to save it.
+fn bundle_files(b: &Bundle) -> impl Iterator<Item = (String, &[u8])> {
+    std::iter::once(&b.index)
+        .chain(&b.files)
+        .flat_map(|f| {
+            [
+                (f.path.clone(), f.content.as_slice()),
+                (format!("{}.sig", f.path), f.signature.as_slice()),
+            ]
+        })
+        .chain(b.slices.iter().map(|(p, c)| (p.clone(), c.as_slice())))
 }
 
-async fn download() -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Checks a bundle against the pinned anchor, now, refusing a rollback.
+fn check_bundle(bundle: &Bundle, anchor: &hcert::trustlist::TrustAnchor) -> hcert::Result<Lists> {
+    lists::load(bundle, anchor, now(), last_sequence(), &webcrypto::BACKEND)
+}
+
+/// Downloads the index and the signed files, then the revocation slices the manifest names.
+/// Slices are named after their content and never change: one already saved is not
+/// downloaded again, so a daily update costs only its new delta.
+async fn download(cache: Option<&web_sys::Cache>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     for (path, url) in urls() {
         out.push((path, fetch_bytes(&url).await?));
     }
+    for path in slice_paths(&out) {
+        let url = api_url(API_BASE, &path);
+        let saved = match cache {
+            Some(c) => cached_bytes(c, &url).await,
+            None => None,
+        };
+        let bytes = match saved {
+            Some(b) => b,
+            None => fetch_bytes(&url).await?,
+        };
+        out.push((path, bytes));
+    }
     Ok(out)
+}
+
+/// Saves a checked bundle for offline use and drops slices it no longer names.
+async fn save(cache: &web_sys::Cache, bundle: &Bundle) {
+    for (path, bytes) in bundle_files(bundle) {
+        let _ = cache_put(cache, &api_url(API_BASE, &path), bytes).await;
+    }
+    let keep: Vec<String> = bundle
+        .slices
+        .iter()
+        .map(|(p, _)| api_url(API_BASE, p))
+        .collect();
+    let Ok(keys) = JsFuture::from(cache.keys()).await else {
+        return;
+    };
+    for request in js_sys::Array::from(&keys).iter() {
+        let Ok(request) = request.dyn_into::<web_sys::Request>() else {
+            continue;
+        };
+        let url = request.url();
+        if url.contains("/revocation/filter/") && !keep.iter().any(|k| url.ends_with(k.as_str())) {
+            let _ = JsFuture::from(cache.delete_with_str(&url)).await;
+        }
+    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -205,42 +261,38 @@ async fn load_lists() -> ListState {
     let mut first_error = None;
     // Two tries from the network: a reader racing a republication may see mixed versions.
     for _ in 0..2 {
-        match download().await {
-            Ok(files) => {
-                let Some(checked) = check_files(&files, &anchor) else {
-                    break;
+        let Ok(files) = download(cache.as_ref()).await else {
+            break;
+        };
+        let Some(bundle) = bundle_from(files) else {
+            break;
+        };
+        match check_bundle(&bundle, &anchor) {
+            Ok(l) => {
+                if let Some(s) = storage() {
+                    let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
+                }
+                if let Some(cache) = &cache {
+                    save(cache, &bundle).await;
+                }
+                return ListState::Ready {
+                    lists: Rc::new(l),
+                    offline: false,
                 };
-                match checked {
-                    Ok(l) => {
-                        if let Some(s) = storage() {
-                            let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
-                        }
-                        if let Some(cache) = &cache {
-                            for (path, bytes) in &files {
-                                let _ = cache_put(cache, &api_url(API_BASE, path), bytes).await;
-                            }
-                        }
-                        return ListState::Ready {
-                            lists: Rc::new(l),
-                            offline: false,
-                        };
+            }
+            Err(e) => {
+                let digest = matches!(
+                    e,
+                    hcert::Error::TrustListInvalid {
+                        kind: hcert::TrustListErrorKind::Digest,
+                        ..
                     }
-                    Err(e) => {
-                        let digest = matches!(
-                            e,
-                            hcert::Error::TrustListInvalid {
-                                kind: hcert::TrustListErrorKind::Digest,
-                                ..
-                            }
-                        );
-                        first_error.get_or_insert(e);
-                        if !digest {
-                            break;
-                        }
-                    }
+                );
+                first_error.get_or_insert(e);
+                if !digest {
+                    break;
                 }
             }
-            Err(_) => break,
         }
     }
     // The saved copy.
@@ -251,8 +303,13 @@ async fn load_lists() -> ListState {
                 files.push((path, b));
             }
         }
-        if let Some(checked) = check_files(&files, &anchor) {
-            match checked {
+        for path in slice_paths(&files) {
+            if let Some(b) = cached_bytes(cache, &api_url(API_BASE, &path)).await {
+                files.push((path, b));
+            }
+        }
+        if let Some(bundle) = bundle_from(files) {
+            match check_bundle(&bundle, &anchor) {
                 Ok(l) => {
                     return ListState::Ready {
                         lists: Rc::new(l),
@@ -1007,10 +1064,15 @@ fn ListBanner(lang: RwSignal<Lang>, state: RwSignal<ListState, LocalStorage>) ->
                     ],
                 );
                 let age = i18n::age(l, now().0 - lists.issued.0);
+                let revocation = i18n::fill(
+                    i18n::text(l, Key::RevocationStatus),
+                    &[&lists.revoked.to_string(), &age],
+                );
                 view! {
                     <p id="lists-status" class="banner ok" data-state=if offline { "offline" } else { "ready" }
-                        data-sequence=lists.sequence.to_string() role="status">
+                        data-sequence=lists.sequence.to_string() data-revoked=lists.revoked.to_string() role="status">
                         {text}
+                        <span id="revocation-status">" · "{revocation}</span>
                         {offline.then(|| view! {
                             <span class="offline">" · "{i18n::fill(i18n::text(l, Key::TrustListOffline), &[&age])}</span>
                         })}
@@ -1204,6 +1266,55 @@ pub async fn vaxpass_bench_verify(hc1: String, runs: u32) -> js_sys::Array {
     );
     let out = js_sys::Array::of2(&times[times.len() / 2].into(), &valid.into());
     out.push(&rust.into());
+    out
+}
+
+/// The revocation check in the lists in use, timed over `runs` repetitions: microseconds per
+/// check of `hc1` (its COUNTRYCODEUCI hash and every slice), microseconds per bare filter
+/// lookup of random hashes, whether `hc1` is revoked, random hashes reported revoked (false
+/// positives), filter bytes in memory and revoked entries.
+#[wasm_bindgen]
+#[allow(unreachable_pub)]
+pub fn vaxpass_bench_revocation(hc1: String, runs: u32) -> js_sys::Array {
+    let out = js_sys::Array::new();
+    let (Some(lists), Ok(decoded)) = (current_sets(), hcert::decode(&hc1)) else {
+        return out;
+    };
+    let Some(rev) = &lists.store.revocations else {
+        return out;
+    };
+    let perf = window().performance();
+    let clock = || perf.as_ref().map_or(0.0, |p| p.now());
+    let n = runs.max(1);
+    let at = now();
+    let t0 = clock();
+    let mut revoked = true;
+    for _ in 0..n {
+        revoked &= rev.check(&decoded, at).is_err();
+    }
+    let check_us = (clock() - t0) * 1000.0 / f64::from(n);
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut hits = 0u32;
+    let t1 = clock();
+    for _ in 0..n {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let mut h = [0u8; 16];
+        h[..8].copy_from_slice(&state.to_be_bytes());
+        hits += u32::from(rev.filters_contain(&h));
+    }
+    let lookup_us = (clock() - t1) * 1000.0 / f64::from(n);
+    for v in [
+        check_us,
+        lookup_us,
+        if revoked { 1.0 } else { 0.0 },
+        f64::from(hits),
+        rev.memory_bytes() as f64,
+        rev.entries() as f64,
+    ] {
+        out.push(&v.into());
+    }
     out
 }
 

@@ -4,6 +4,7 @@
 
 use hcert::certgen::{self, CertificateSpec, IssuerRef, NameAttr};
 use hcert::crypto::{self, Algorithm, SigningKey};
+use hcert::revocation::{hash16, key_of, FilterManifest, FuseFilter, Slice, Width};
 use hcert::trustlist::{self, Index, IndexEntry, TrustAnchor, VerifierEntry, VerifierList};
 use hcert::x509::{self, Certificate};
 use hcert::UnixTime;
@@ -70,6 +71,34 @@ fn sha256_hex(b: &[u8]) -> String {
 
 /// A published bundle, as `vaxpass publish` would write it, issued at `issued`.
 fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
+    bundle_revoking(w, issued, sequence, &[])
+}
+
+/// [`bundle`] with these UVCIs (of VN certificates) in its revocation filter.
+fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str]) -> Bundle {
+    let keys: Vec<u64> = revoked
+        .iter()
+        .map(|u| key_of(&hash16(format!("VN{u}").as_bytes())))
+        .collect();
+    let filter = FuseFilter::build(&keys, Width::Bits24).unwrap().to_bytes();
+    let slice_path = format!("revocation/filter/{}.vx24", &sha256_hex(&filter)[..32]);
+    let manifest = serde_json::to_vec(&FilterManifest {
+        version: 1,
+        country: "VN".into(),
+        hash_type: "COUNTRYCODEUCI".into(),
+        entries: keys.len() as u64,
+        false_positive_rate: Width::Bits24.false_positive_rate(),
+        slices: vec![Slice {
+            path: slice_path.clone(),
+            sha256: sha256_hex(&filter),
+            size: filter.len() as u64,
+            entries: keys.len() as u64,
+            bits: 24,
+        }],
+        log_entries: keys.len() as u64,
+        log_tail: String::new(),
+    })
+    .unwrap();
     let expires = UnixTime(issued.0 + 7 * DAY);
     let verifier = serde_json::to_vec(&VerifierList {
         version: 1,
@@ -92,14 +121,18 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
         )
         .unwrap()
     };
-    let files: Vec<SignedFile> = [(lists::VERIFIER, verifier), (lists::VALUE_SETS, sets)]
-        .into_iter()
-        .map(|(p, c)| SignedFile {
-            path: p.into(),
-            signature: sign(p, &c),
-            content: c,
-        })
-        .collect();
+    let files: Vec<SignedFile> = [
+        (lists::VERIFIER, verifier),
+        (lists::VALUE_SETS, sets),
+        (lists::REVOCATION, manifest),
+    ]
+    .into_iter()
+    .map(|(p, c)| SignedFile {
+        path: p.into(),
+        signature: sign(p, &c),
+        content: c,
+    })
+    .collect();
     let index = serde_json::to_vec(&Index {
         version: 1,
         country: "VN".into(),
@@ -116,6 +149,13 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
                 signature: Some(format!("{}.sig", f.path)),
                 description: String::new(),
             })
+            .chain(std::iter::once(IndexEntry {
+                path: slice_path.clone(),
+                sha256: sha256_hex(&filter),
+                size: filter.len() as u64,
+                signature: None,
+                description: String::new(),
+            }))
             .collect(),
     })
     .unwrap();
@@ -126,6 +166,7 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
             content: index,
         },
         files,
+        slices: vec![(slice_path, filter)],
     }
 }
 
@@ -218,6 +259,28 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
     let mut b = good.clone();
     b.files.pop();
     assert_eq!(code(load(&b, &w.anchor, now, None)), "TRUST_LIST_MALFORMED");
+    // The revocation filter: changed, missing, or from another publication.
+    let mut b = good.clone();
+    let last = b.slices[0].1.len() - 1;
+    b.slices[0].1[last] ^= 1;
+    assert_eq!(
+        code(load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_DIGEST_MISMATCH"
+    );
+    let mut b = good.clone();
+    b.slices.clear();
+    assert_eq!(code(load(&b, &w.anchor, now, None)), "TRUST_LIST_MALFORMED");
+    let mut b = good.clone();
+    b.slices = bundle_revoking(&w, T0, 5, &["URN:UVCI:01:VN:X#Y"]).slices;
+    assert_eq!(code(load(&b, &w.anchor, now, None)), "TRUST_LIST_MALFORMED");
+    let mut b = good.clone();
+    let other_pub = bundle_revoking(&w, T0, 5, &["URN:UVCI:01:VN:X#Y"]);
+    b.files[2] = other_pub.files[2].clone();
+    b.slices = other_pub.slices;
+    assert_eq!(
+        code(load(&b, &w.anchor, now, None)),
+        "TRUST_LIST_DIGEST_MISMATCH"
+    );
     // No anchor compiled in: nothing loads.
     assert!(lists::anchor("", crypto::default_backend()).is_none());
     assert!(lists::anchor("garbage", crypto::default_backend()).is_none());
@@ -289,8 +352,9 @@ fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
         field(&en, "Certificate identifier").as_deref(),
         Some("URN:UVCI:01:VN:0123456789ABCDEF#K")
     );
-    assert_eq!(en.checks.len(), 8);
+    assert_eq!(en.checks.len(), 9);
     assert!(en.checks.iter().all(|c| c.state == "passed"));
+    assert_eq!(en.checks[8].title, "Not revoked by its issuer");
 
     let vi = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country);
     assert_eq!(vi.headline, "HỢP LỆ");
@@ -328,6 +392,47 @@ fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
         (Answer::CannotVerify, Some("SIGNER_UNKNOWN"))
     );
 
+    // Revoked: its own answer, in both languages, even when it has also expired.
+    let revoking = load(
+        &bundle_revoking(&w, T0, 2, &["URN:UVCI:01:VN:0123456789ABCDEF#K"]),
+        &w.anchor,
+        now,
+        None,
+    )
+    .unwrap();
+    assert_eq!(revoking.revoked, 1);
+    for at in [now, later] {
+        let v = hcert::verify_as_of(&hc1, &revoking.store, at, now);
+        let r = answer::build(&v, Some(&l.value_sets), Lang::En, None, &country);
+        assert_eq!(
+            (r.answer, r.reason_code),
+            (Answer::Revoked, Some("REVOKED"))
+        );
+        assert_eq!(r.headline, "REVOKED");
+        assert!(r.reason.unwrap().contains("revoked by its issuer"));
+        let r = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country);
+        assert_eq!(r.headline, "ĐÃ BỊ THU HỒI");
+        assert!(r.reason.unwrap().contains("thu hồi"));
+        assert_eq!(
+            r.checks.iter().filter(|c| c.state == "failed").count(),
+            if at == now { 1 } else { 2 }
+        );
+    }
+    // The same list does not touch another certificate.
+    assert!(
+        hcert::verify_as_of(&stranger, &revoking.store, now, now).status() != hcert::Status::Valid
+    );
+    let mut other_store = load(&bundle(&w, T0, 3), &w.anchor, now, None)
+        .unwrap()
+        .store;
+    assert!(hcert::verify_as_of(&hc1, &other_store, now, now).is_valid());
+    // An expired revocation list: CANNOT VERIFY, not valid.
+    if let Some(r) = other_store.revocations.as_mut() {
+        r.expires = Some(UnixTime(now.0 - 1));
+    }
+    let v = hcert::verify_as_of(&hc1, &other_store, now, now);
+    assert_eq!(v.status(), hcert::Status::CannotVerify);
+
     // No usable list (or no anchor): never valid, whatever the verdict says.
     let v = hcert::verify_as_of(&hc1, &l.store, now, now);
     let r = answer::build(
@@ -352,6 +457,6 @@ fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
         &country,
     );
     assert_eq!(r.answer, Answer::NotValid);
-    assert_eq!(r.checks.len(), 8);
+    assert_eq!(r.checks.len(), 9);
     assert!(r.fields.is_empty());
 }

@@ -40,6 +40,8 @@ const run = (...args) => execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ig
 const report = {};
 
 let server; let base; let valid; let holder; let vaccineName; let suiteCases = [];
+// The second issued certificate (revoked by the revocation test) and the publish options.
+let second; const publishExtra = [];
 const contexts = [];
 // The servers the tests started (the only places any request may go).
 const origins = [];
@@ -132,13 +134,34 @@ async function pasteAndVerify(page, text) {
   });
 }
 
+// `vaxpass serve` of a published tree and the portal on a free loopback port; its first log
+// line names the address.
+async function startServer(trustLists) {
+  const srv = spawn(BIN, ['serve', '--trust-lists', trustLists, '--app', DIST, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    srv.stderr.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n')) {
+        try { resolve(`http://${JSON.parse(line).detail}`); } catch (e) { reject(new Error(`unexpected first log line: ${line}`)); }
+      }
+    });
+    srv.on('exit', (c) => reject(new Error(`vaxpass serve exited with ${c}`)));
+  });
+  origins.push(url);
+  return { srv, url };
+}
+
 before(async () => {
   // A certificate issued by `vaxpass issue` with the test key store.
   const issued = path.join(WORK, 'issued');
   fs.rmSync(issued, { recursive: true, force: true });
   run('gen-records', '--count', '2', '--seed', '5', '--out', path.join(WORK, 'records.jsonl'));
   run('issue', '--keys', path.join(WORK, 'keys'), '--input', path.join(WORK, 'records.jsonl'), '--out', issued);
-  valid = JSON.parse(fs.readFileSync(path.join(issued, 'certificates.jsonl'), 'utf8').split('\n')[0]).hc1;
+  const lines = fs.readFileSync(path.join(issued, 'certificates.jsonl'), 'utf8').split('\n');
+  valid = JSON.parse(lines[0]).hc1;
+  second = JSON.parse(lines[1]);
   const decoded = JSON.parse(run('decode', valid, '--json'));
   holder = decoded.payload.nam;
   // Partner signers: the suite's, published beside ours.
@@ -149,24 +172,16 @@ before(async () => {
     fs.writeFileSync(gw, JSON.stringify(suiteCases.map((c) => c.entry)));
     extra.push('--extra-trust', gw);
   }
+  publishExtra.push(...extra);
   const published = path.join(WORK, 'published');
+  // The key store is kept between runs (the portal pins its anchor); its revocations are not.
+  for (const f of ['revocations.log', 'revoked-signers.log']) fs.rmSync(path.join(WORK, 'keys', f), { force: true });
+  fs.rmSync(published, { recursive: true, force: true });
   run('publish', '--keys', path.join(WORK, 'keys'), '--out', published, ...extra);
   const sets = JSON.parse(fs.readFileSync(path.join(published, 'current', 'trust-lists', 'valuesets.json'), 'utf8'));
   vaccineName = sets.valuesets['vaccines-covid-19-names'][decoded.payload.v[0].mp].en;
   // The real server on loopback, on a free port.
-  server = spawn(BIN, ['serve', '--trust-lists', published, '--app', DIST, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  base = await new Promise((resolve, reject) => {
-    let buf = '';
-    server.stderr.on('data', (d) => {
-      buf += d;
-      const line = buf.split('\n')[0];
-      if (buf.includes('\n')) {
-        try { resolve(`http://${JSON.parse(line).detail}`); } catch (e) { reject(new Error(`unexpected first log line: ${line}`)); }
-      }
-    });
-    server.on('exit', (c) => reject(new Error(`vaxpass serve exited with ${c}`)));
-  });
-  origins.push(base);
+  ({ srv: server, url: base } = await startServer(published));
 });
 
 after(async () => {
@@ -191,7 +206,8 @@ test('1. a pasted certificate issued with the demo keys is VALID, with name and 
   assert.ok(fields.includes(`${holder.fn} ${holder.gn}`), `name shown: ${fields}`);
   assert.ok(fields.includes(`${holder.fnt}<<${holder.gnt}`), 'transliterated name shown');
   assert.ok(fields.includes(vaccineName), `vaccine ${vaccineName} shown: ${fields}`);
-  assert.equal(await page.locator('#checks li[data-state="passed"]').count(), 8);
+  assert.equal(await page.locator('#checks li[data-state="passed"]').count(), 9);
+  assert.ok((await page.innerText('#checks')).includes('Not revoked by its issuer'));
 });
 
 test('2. one character changed → NOT VALID, the signature does not match', { timeout: 180_000 }, async () => {
@@ -293,14 +309,8 @@ test('an expired trust list is said plainly and nothing verifies as valid', { ti
   fs.rmSync(stale, { recursive: true, force: true });
   const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   run('publish', '--keys', path.join(WORK, 'keys'), '--out', stale, '--now', tenDaysAgo, '--valid-days', '7');
-  const srv = spawn(BIN, ['serve', '--trust-lists', stale, '--app', DIST, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { srv, url } = await startServer(stale);
   try {
-    const url = await new Promise((resolve, reject) => {
-      let buf = '';
-      srv.stderr.on('data', (d) => { buf += d; if (buf.includes('\n')) resolve(`http://${JSON.parse(buf.split('\n')[0]).detail}`); });
-      srv.on('exit', (c) => reject(new Error(`serve exited with ${c}`)));
-    });
-    origins.push(url);
     const ctx = await newContext();
     const p = ctx.pages()[0] || await ctx.newPage();
     await p.goto(`${url}/`);
@@ -314,6 +324,74 @@ test('an expired trust list is said plainly and nothing verifies as valid', { ti
   } finally {
     srv.kill('SIGTERM');
   }
+});
+
+test('8. revoke → publish → the portal shows REVOKED after its refresh, also offline; tampered revocation data is refused', { timeout: 240_000 }, async () => {
+  currentTest = 'revocation';
+  const keys = path.join(WORK, 'keys');
+  const published = path.join(WORK, 'published');
+  const p = await openPortal(main);
+  assert.equal(await p.getAttribute('#lists-status', 'data-revoked'), '0');
+  assert.equal(await pasteAndVerify(p, second.hc1), 'valid');
+  const sequence = Number(await p.getAttribute('#lists-status', 'data-sequence'));
+
+  run('revoke', '--keys', keys, '--uvci', second.uvci, '--reason', 'fraud');
+  run('publish', '--keys', keys, '--out', published, ...publishExtra);
+  // The server picks up the new version within a second; the portal refreshes on load.
+  await new Promise((r) => setTimeout(r, 1500));
+  await p.reload();
+  await p.waitForSelector(`#lists-status[data-state="ready"][data-sequence="${sequence + 1}"]`, { timeout: 30_000 });
+  assert.equal(await p.getAttribute('#lists-status', 'data-revoked'), '1');
+  assert.match(await p.innerText('#revocation-status'), /Revocation list: 1 revoked certificates, updated \d+ minutes ago/);
+  await p.waitForSelector('html[data-scanner="ready"]', { timeout: 30_000 });
+  const answer = await withoutRequests('revoked', () => pasteAndVerify(p, second.hc1));
+  assert.equal(answer, 'revoked');
+  assert.equal(await p.getAttribute('#reason', 'data-code'), 'REVOKED');
+  assert.match(await p.innerText('#answer'), /REVOKED/);
+  assert.match(await p.innerText('#reason'), /revoked by its issuer/);
+  assert.equal(await p.locator('#checks li[data-state="failed"]').count(), 1);
+  await p.click('#lang-vi');
+  assert.match(await p.innerText('#answer'), /ĐÃ BỊ THU HỒI/);
+  assert.match(await p.innerText('#reason'), /thu hồi/);
+  assert.match(await p.innerText('#revocation-status'), /Danh sách thu hồi: 1 chứng nhận bị thu hồi/);
+  await p.click('#lang-en');
+  // The other certificate is untouched.
+  assert.equal(await pasteAndVerify(p, valid), 'valid');
+
+  // Offline, from the saved lists: still revoked.
+  await main.setOffline(true);
+  try {
+    await p.reload();
+    await p.waitForSelector('#lists-status[data-state="offline"]', { timeout: 30_000 });
+    assert.equal(await p.getAttribute('#lists-status', 'data-revoked'), '1');
+    await p.waitForSelector('html[data-scanner="ready"]', { timeout: 30_000 });
+    assert.equal(await withoutRequests('revoked offline', () => pasteAndVerify(p, second.hc1)), 'revoked');
+    assert.equal(await pasteAndVerify(p, valid), 'valid');
+  } finally {
+    await main.setOffline(false);
+  }
+
+  // The same tree with one byte of the revocation filter changed, on a second server: the
+  // portal refuses the lists and verifies nothing as valid.
+  const tampered = path.join(WORK, 'published-tampered');
+  fs.rmSync(tampered, { recursive: true, force: true });
+  fs.cpSync(fs.realpathSync(path.join(published, 'current')), tampered, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(tampered, 'revocation', 'filter.json'), 'utf8'));
+  const slice = path.join(tampered, manifest.slices[0].path);
+  const bytes = fs.readFileSync(slice); bytes[bytes.length - 1] ^= 0x5a; fs.writeFileSync(slice, bytes);
+  const { srv, url } = await startServer(tampered);
+  try {
+    const ctx = await newContext();
+    const t = ctx.pages()[0] || await ctx.newPage();
+    await t.goto(`${url}/`);
+    await t.waitForSelector('#lists-status[data-state="failed"]', { timeout: 30_000 });
+    assert.equal(await t.getAttribute('#lists-status', 'data-code'), 'TRUST_LIST_DIGEST_MISMATCH');
+    assert.equal(await pasteAndVerify(t, valid), 'cannot-verify');
+    assert.equal(await pasteAndVerify(t, second.hc1), 'cannot-verify');
+  } finally {
+    srv.kill('SIGTERM');
+  }
+  page = p;
 });
 
 // Certificate texts for the degraded-frame set: ours and the longest of the suite (dense
@@ -432,13 +510,16 @@ test('measurements: size, frame decoding, verification, degraded frames', { time
     const withCode = await timeFrames(rgbaOf(timedFrame));
     const empty = await timeFrames(new Uint8Array(640 * 480 * 4).fill(200));
     const [verifyMs, valid, verifyRustMs] = await b.vaxpass_bench_verify(hc1, 100);
-    return { results, frameMs: withCode.ms, frameRoundTrip: withCode.roundTrip, found: withCode.found, emptyMs: empty.ms, verifyMs, verifyRustMs, valid };
+    const [revocationCheckUs, revocationLookupUs] = b.vaxpass_bench_revocation(hc1, 100000);
+    return { revocationCheckUs, revocationLookupUs, results, frameMs: withCode.ms, frameRoundTrip: withCode.roundTrip, found: withCode.found, emptyMs: empty.ms, verifyMs, verifyRustMs, valid };
   }, { codes, hc1: valid });
   report.frame_decode_median_ms = m.frameMs;
   report.frame_round_trip_median_ms = m.frameRoundTrip;
   report.empty_frame_median_ms = m.emptyMs;
   report.verify_median_ms = m.verifyMs;
   report.verify_pure_rust_median_ms = m.verifyRustMs;
+  report.revocation_check_us = m.revocationCheckUs;
+  report.revocation_filter_lookup_us = m.revocationLookupUs;
   report.degraded_codes = m.results.versions;
   report.degraded_frames = m.results.frames;
   report.degraded_read = m.results.read;
