@@ -629,20 +629,24 @@ impl RevocationList {
                 reason: format!("the revocation list expired at {}", exp.rfc3339()),
             });
         }
-        let hs = hashes(decoded);
-        let ccuci = hs
-            .iter()
-            .find(|(t, _)| *t == HashType::CountryCodeUci)
-            .map(|(_, h)| h)
-            .ok_or(Error::ClaimMissing { claim: "ci" })?;
+        let ci = decoded.dcc.single_entry().ok().and_then(|e| e.ci());
+        let ccuci = hash_of(
+            HashType::CountryCodeUci,
+            None,
+            &[],
+            decoded.claims.iss.as_deref(),
+            ci,
+        )
+        .ok_or(Error::ClaimMissing { claim: "ci" })?;
         match &self.exact {
-            Some(map) => match hs.iter().find_map(|(_, h)| map.get(h)) {
+            Some(map) => match hashes(decoded).iter().find_map(|(_, h)| map.get(h)) {
                 Some(reason) => Err(Error::Revoked {
                     reason: Some(reason.clone()),
                 }),
                 None => Ok(()),
             },
-            None if self.filters_contain(ccuci) => Err(Error::Revoked { reason: None }),
+            // One hash, one lookup per slice: the filters hold COUNTRYCODEUCI keys only.
+            None if self.filters_contain(&ccuci) => Err(Error::Revoked { reason: None }),
             None => Ok(()),
         }
     }

@@ -14,14 +14,13 @@
 //! [`MAX_DELTAS`] of them, once they hold a quarter as many entries as the base, or before
 //! the summed false-positive rate would pass [`MAX_FALSE_POSITIVE_RATE`].
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 use base64::Engine as _;
 use hcert::revocation::{
-    key_of, FilterManifest, FuseFilter, HashType, Slice, Width, FILTER_MANIFEST,
+    hash16, key_of, FilterManifest, FuseFilter, HashType, Slice, Width, FILTER_MANIFEST,
     MAX_FALSE_POSITIVE_RATE,
 };
 use hcert::trustlist::IndexEntry;
@@ -167,8 +166,62 @@ fn batch_id(digest: &[u8]) -> String {
     )
 }
 
-/// A log entry with one of its hashes.
-type Hashed<'a> = (&'a Entry, [u8; 16]);
+/// Signer kids of the revocations, interned (index 0 is `UNKNOWN_KID`).
+struct Kids {
+    names: Vec<String>,
+}
+
+impl Default for Kids {
+    fn default() -> Self {
+        Kids {
+            names: vec!["UNKNOWN_KID".into()],
+        }
+    }
+}
+
+impl Kids {
+    fn index(&mut self, kid: Option<&str>) -> u32 {
+        let Some(kid) = kid else { return 0 };
+        match self.names.iter().position(|k| k == kid) {
+            Some(i) => i as u32,
+            None => {
+                self.names.push(kid.to_string());
+                (self.names.len() - 1) as u32
+            }
+        }
+    }
+}
+
+/// What the EU batches need of one revocation.
+struct Fresh {
+    uci: [u8; 16],
+    country_uci: [u8; 16],
+    signature: Option<[u8; 16]>,
+    kid: u32,
+    /// When the revocation may be dropped: the certificate's expiry, or two years after the
+    /// revocation when that is unknown.
+    expires: i64,
+}
+
+impl Fresh {
+    fn of(e: &Entry, country_uci: [u8; 16], kids: &mut Kids) -> Fresh {
+        Fresh {
+            uci: hash16(e.uvci.as_bytes()),
+            country_uci,
+            signature: e.signature,
+            kid: kids.index(e.kid.as_deref()),
+            expires: e.exp.map_or(e.at.0 + UNKNOWN_EXPIRY_SECONDS, |x| x.0),
+        }
+    }
+
+    fn hash(&self, t: HashType) -> Option<[u8; 16]> {
+        match t {
+            HashType::Signature => self.signature,
+            HashType::Uci => Some(self.uci),
+            HashType::CountryCodeUci => Some(self.country_uci),
+        }
+    }
+}
 
 /// Reads the revocation log and writes the revocation files of a new version into
 /// `staging`, reusing what the previous version (`prev`) published.
@@ -186,20 +239,23 @@ pub fn build(
     .filter(|b| b.country == country);
     let prev_filter = prev_filter.filter(|f| f.country == country);
 
-    // Every filter key, and the log entries after the previous publication.
+    // Every filter key, and the log entries after the previous publication (kept compact:
+    // their hashes, not their text, so that 20 million fit in about 1.5 GB).
     let carried = prev_filter.as_ref().map_or(0, |f| f.log_entries);
     let (mut keys_all, mut fresh, mut prefix_ok) = (Vec::new(), Vec::new(), carried == 0);
+    let mut kids = Kids::default();
     let mut total = 0u64;
     let mut tail = String::new();
     revoke::read_log(keys, |e, line_hash| {
-        keys_all.push(key_of(&country_uci_hash(country, &e.uvci)));
+        let ccuci = country_uci_hash(country, &e.uvci);
+        keys_all.push(key_of(&ccuci));
         total += 1;
         tail = hex(&line_hash);
         if total == carried {
             prefix_ok = prev_filter.as_ref().is_some_and(|f| f.log_tail == tail);
         }
         if total > carried {
-            fresh.push(e);
+            fresh.push(Fresh::of(&e, ccuci, &mut kids));
         }
         Ok(())
     })?;
@@ -211,7 +267,7 @@ pub fn build(
         // The log does not continue the published one: start over from all of it.
         fresh.clear();
         revoke::read_log(keys, |e, _| {
-            fresh.push(e);
+            fresh.push(Fresh::of(&e, country_uci_hash(country, &e.uvci), &mut kids));
             Ok(())
         })?;
     }
@@ -320,49 +376,54 @@ pub fn build(
         _ => Vec::new(),
     };
     let before = batches.len();
-    let mut groups: BTreeMap<(String, HashType), Vec<Hashed<'_>>> = BTreeMap::new();
-    for e in &fresh {
-        let kid = e.kid.clone().unwrap_or_else(|| "UNKNOWN_KID".into());
-        for (t, h) in e.hashes(country) {
-            groups.entry((kid.clone(), t)).or_default().push((e, h));
-        }
-    }
     let b64 = base64::engine::general_purpose::STANDARD;
-    for ((kid, t), items) in &groups {
-        for chunk in items.chunks(BATCH_SIZE) {
-            let expires = chunk
+    let mut emit = |kid: &str, t: HashType, chunk: &[(&Fresh, [u8; 16])]| -> Result<()> {
+        let expires = chunk.iter().map(|(f, _)| f.expires).max().unwrap_or(now.0);
+        let batch = Batch {
+            country,
+            expires: UnixTime(expires).rfc3339(),
+            kid,
+            hash_type: t.name(),
+            entries: chunk
                 .iter()
-                .map(|(e, _)| e.exp.map_or(e.at.0 + UNKNOWN_EXPIRY_SECONDS, |x| x.0))
-                .max()
-                .unwrap_or(now.0);
-            let batch = Batch {
-                country,
-                expires: UnixTime(expires).rfc3339(),
-                kid,
-                hash_type: t.name(),
-                entries: chunk
-                    .iter()
-                    .map(|(_, h)| BatchEntry {
-                        hash: b64.encode(h),
-                    })
-                    .collect(),
-            };
-            let bytes = serde_json::to_vec(&batch)?;
-            let digest = Sha256::digest(&bytes);
-            let id = batch_id(&digest);
-            let path = format!("revocation/eu/{id}.json");
-            write_new(staging, &path, &bytes)?;
-            batches.push(BatchInfo {
-                batch_id: id,
-                country: country.to_string(),
-                kid: kid.clone(),
-                hash_type: t.name().into(),
-                date: now.rfc3339(),
-                expires: batch.expires.clone(),
-                entries: chunk.len(),
-                path,
-                sha256: hex(&digest),
-            });
+                .map(|(_, h)| BatchEntry {
+                    hash: b64.encode(h),
+                })
+                .collect(),
+        };
+        let bytes = serde_json::to_vec(&batch)?;
+        let digest = Sha256::digest(&bytes);
+        let id = batch_id(&digest);
+        let path = format!("revocation/eu/{id}.json");
+        write_new(staging, &path, &bytes)?;
+        batches.push(BatchInfo {
+            batch_id: id,
+            country: country.to_string(),
+            kid: kid.to_string(),
+            hash_type: t.name().into(),
+            date: now.rfc3339(),
+            expires: batch.expires,
+            entries: chunk.len(),
+            path,
+            sha256: hex(&digest),
+        });
+        Ok(())
+    };
+    // Per kid and hash type, in log order, at most BATCH_SIZE hashes a batch.
+    for (k, kid) in kids.names.iter().enumerate() {
+        for t in HashType::ALL {
+            let mut chunk = Vec::with_capacity(BATCH_SIZE);
+            for f in fresh.iter().filter(|f| f.kid as usize == k) {
+                let Some(h) = f.hash(t) else { continue };
+                chunk.push((f, h));
+                if chunk.len() == BATCH_SIZE {
+                    emit(kid, t, &chunk)?;
+                    chunk.clear();
+                }
+            }
+            if !chunk.is_empty() {
+                emit(kid, t, &chunk)?;
+            }
         }
     }
     out.batches = (batches.len(), batches.len() - before);

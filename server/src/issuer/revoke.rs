@@ -271,7 +271,10 @@ pub struct Log {
 impl Log {
     /// Opens (or creates) `DIR/revocations.log`.
     pub fn open(keys: &Path, country: &str) -> Result<Log> {
-        let mut known = KeySet::default();
+        // Room for every line up front (a line is about 64 bytes or more): no rehashing.
+        let size = fs::metadata(keys.join(LOG)).map_or(0, |m| m.len());
+        let mut known =
+            KeySet::with_capacity_and_hasher((size / 64) as usize, BuildHasherDefault::default());
         let log = AppendLog::open(&keys.join(LOG), HEADER, |_, line| {
             let uvci = line.split('\t').next().unwrap_or_default();
             check_uvci(uvci)?;
