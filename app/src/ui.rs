@@ -123,8 +123,10 @@ async fn cached_bytes(cache: &web_sys::Cache, url: &str) -> Option<Vec<u8>> {
 }
 
 async fn cache_put(cache: &web_sys::Cache, url: &str, bytes: &[u8]) -> Result<(), String> {
-    let mut copy = bytes.to_vec();
-    let resp = web_sys::Response::new_with_opt_u8_array(Some(&mut copy)).map_err(js_err)?;
+    // Copied straight into a JavaScript array: a 70 MB revocation filter is not copied
+    // inside the WebAssembly memory first.
+    let body = js_sys::Uint8Array::from(bytes);
+    let resp = web_sys::Response::new_with_opt_buffer_source(Some(&body)).map_err(js_err)?;
     JsFuture::from(cache.put_with_str(url, &resp))
         .await
         .map_err(js_err)?;
@@ -1269,10 +1271,19 @@ pub async fn vaxpass_bench_verify(hc1: String, runs: u32) -> js_sys::Array {
     out
 }
 
+/// Size of the portal's WebAssembly memory (it only grows).
+fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| {
+            f64::from(js_sys::ArrayBuffer::from(m.buffer()).byte_length())
+        })
+}
+
 /// The revocation check in the lists in use, timed over `runs` repetitions: microseconds per
 /// check of `hc1` (its COUNTRYCODEUCI hash and every slice), microseconds per bare filter
 /// lookup of random hashes, whether `hc1` is revoked, random hashes reported revoked (false
-/// positives), filter bytes in memory and revoked entries.
+/// positives), filter bytes in memory, revoked entries and the WebAssembly memory size.
 #[wasm_bindgen]
 #[allow(unreachable_pub)]
 pub fn vaxpass_bench_revocation(hc1: String, runs: u32) -> js_sys::Array {
@@ -1312,6 +1323,7 @@ pub fn vaxpass_bench_revocation(hc1: String, runs: u32) -> js_sys::Array {
         f64::from(hits),
         rev.memory_bytes() as f64,
         rev.entries() as f64,
+        wasm_memory_bytes(),
     ] {
         out.push(&v.into());
     }
