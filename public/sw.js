@@ -46,7 +46,10 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The lists (trust lists, revocation filter) are kept by the app itself, checked, in its own
+  // cache: never in the shell cache.
   if (url.pathname.startsWith('/trust-lists/') || url.pathname.startsWith('/.well-known/') ||
+      url.pathname.startsWith('/revocation/') ||
       url.pathname === '/trust-anchor.pem' || url.pathname === '/healthz') return;
   if (req.mode === 'navigate') {
     // Network first for the page (new releases), the cached shell when offline.

@@ -180,17 +180,23 @@ fn bundle_from(mut files: Vec<(String, Vec<u8>)>) -> Option<Bundle> {
     })
 }
 
-/// Every file of a bundle as (path, bytes), to save it.
+/// Every file of a bundle as (path, bytes), in the order to save it: the slices first and the
+/// index last, so that a saved index never names a slice that is not saved yet.
 fn bundle_files(b: &Bundle) -> impl Iterator<Item = (String, &[u8])> {
-    std::iter::once(&b.index)
-        .chain(&b.files)
-        .flat_map(|f| {
-            [
-                (f.path.clone(), f.content.as_slice()),
-                (format!("{}.sig", f.path), f.signature.as_slice()),
-            ]
-        })
-        .chain(b.slices.iter().map(|(p, c)| (p.clone(), c.as_slice())))
+    b.slices
+        .iter()
+        .map(|(p, c)| (p.clone(), c.as_slice()))
+        .chain(
+            b.files
+                .iter()
+                .chain(std::iter::once(&b.index))
+                .flat_map(|f| {
+                    [
+                        (f.path.clone(), f.content.as_slice()),
+                        (format!("{}.sig", f.path), f.signature.as_slice()),
+                    ]
+                }),
+        )
 }
 
 /// Checks a bundle against the pinned anchor, now, refusing a rollback.

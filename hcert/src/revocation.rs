@@ -460,6 +460,9 @@ impl FuseFilter {
         let mut seed = [0u8; 8];
         seed.copy_from_slice(&header[4..12]);
         let (segment_length, segment_count_length, len) = (u32_at(12), u32_at(16), u32_at(20));
+        if len as usize > MAX_FILTER_BYTES / 3 {
+            return Err(filter_error("filter key count too large"));
+        }
         let l = layout(len);
         let expected = if len == 0 {
             0
@@ -485,6 +488,19 @@ impl FuseFilter {
 
 /// Path of the portal's filter manifest in a published tree.
 pub const FILTER_MANIFEST: &str = "revocation/filter.json";
+
+/// Whether `path` is `revocation/filter/` + 32 lower-case hex digits + `.vx24` or `.vx32`.
+pub fn is_slice_path(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("revocation/filter/") else {
+        return false;
+    };
+    if name.len() != 37 || !name.is_ascii() {
+        return false;
+    }
+    let (stem, ext) = name.split_at(32);
+    stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && (ext == ".vx24" || ext == ".vx32")
+}
 
 /// One filter file of a published revocation list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,6 +550,13 @@ impl FilterManifest {
             return Err(filter_error(
                 "unsupported filter manifest version or hash type",
             ));
+        }
+        // Only content-named files below revocation/filter/: a manifest cannot send a reader
+        // anywhere else.
+        for s in &m.slices {
+            if !is_slice_path(&s.path) {
+                return Err(filter_error(&format!("{:?} is not a slice path", s.path)));
+            }
         }
         Ok(m)
     }
@@ -629,15 +652,17 @@ impl RevocationList {
                 reason: format!("the revocation list expired at {}", exp.rfc3339()),
             });
         }
-        let ci = decoded.dcc.single_entry().ok().and_then(|e| e.ci());
-        let ccuci = hash_of(
-            HashType::CountryCodeUci,
-            None,
-            &[],
-            decoded.claims.iss.as_deref(),
-            ci,
-        )
-        .ok_or(Error::ClaimMissing { claim: "ci" })?;
+        let ci = decoded
+            .dcc
+            .single_entry()
+            .ok()
+            .and_then(|e| e.ci())
+            .ok_or(Error::ClaimMissing { claim: "ci" })?;
+        let Some(iss) = decoded.claims.iss.as_deref() else {
+            // Lists are per issuing country: one without `iss` is on none of them.
+            return Ok(());
+        };
+        let ccuci = hash16(format!("{iss}{ci}").as_bytes());
         match &self.exact {
             Some(map) => match hashes(decoded).iter().find_map(|(_, h)| map.get(h)) {
                 Some(reason) => Err(Error::Revoked {
@@ -726,6 +751,27 @@ mod tests {
         let mut magic = bytes;
         magic[0] = b'X';
         assert!(FuseFilter::from_bytes(&magic).is_err());
+    }
+
+    #[test]
+    fn slice_paths_are_content_names_below_the_filter_directory() {
+        assert!(is_slice_path(
+            "revocation/filter/0123456789abcdef0123456789abcdef.vx24"
+        ));
+        assert!(is_slice_path(
+            "revocation/filter/0123456789abcdef0123456789abcdef.vx32"
+        ));
+        for bad in [
+            "/revocation/filter/0123456789abcdef0123456789abcdef.vx24",
+            "//evil.example/0123456789abcdef0123456789abcdef.vx24",
+            "revocation/filter/../../0123456789abcdef0123456.vx24",
+            "revocation/filter/0123456789ABCDEF0123456789abcdef.vx24",
+            "revocation/filter/0123456789abcdef0123456789abcdef.vx16",
+            "revocation/filter/0123456789abcdef0123456789abcdé.vx24",
+            "revocation/filter/",
+        ] {
+            assert!(!is_slice_path(bad), "{bad}");
+        }
     }
 
     #[test]

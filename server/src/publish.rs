@@ -233,6 +233,8 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
             entries.push(VerifierEntry::from_certificate(&e.certificate, e.kid, &c));
         }
     }
+    // A revoked signer stays out even when a partner list (say, a gateway download) names it.
+    entries.retain(|e| !(e.country == country && revoked.contains(&e.kid)));
     entries.sort_by(|a, b| (&a.country, &a.kid).cmp(&(&b.country, &b.kid)));
     entries.dedup();
     files.push((

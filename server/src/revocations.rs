@@ -265,9 +265,12 @@ pub fn build(
             .map_or(carried == 0, |b| b.log_entries == carried);
     if !prefix_ok || !batches_ok {
         // The log does not continue the published one: start over from all of it.
+        // Only the lines of the first pass: a `revoke` running meanwhile appends after them.
         fresh.clear();
         revoke::read_log(keys, |e, _| {
-            fresh.push(Fresh::of(&e, country_uci_hash(country, &e.uvci), &mut kids));
+            if (fresh.len() as u64) < total {
+                fresh.push(Fresh::of(&e, country_uci_hash(country, &e.uvci), &mut kids));
+            }
             Ok(())
         })?;
     }

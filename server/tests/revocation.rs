@@ -229,6 +229,21 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
     // Nothing new: the same slices.
     f.publish();
     assert_eq!(f.manifest().slices, delta.slices);
+    // Deltas holding a quarter as many entries as the base: folded into a new base.
+    let many = f.dir.join("many.txt");
+    std::fs::write(
+        &many,
+        (0..100)
+            .map(|i| format!("URN:UVCI:01:VN:MANY{i:04}#B\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    f.revoke(&["--file", s(&many), "--reason", "fraud"]);
+    f.publish();
+    let folded = f.manifest();
+    assert_eq!((folded.entries, folded.slices.len()), (404, 1));
+    assert_eq!((folded.slices[0].bits, folded.slices[0].entries), (24, 404));
+    assert_eq!(f.verify(3).0, 1);
 
     // The partners' EU batches: every hash type, grouped per kid, each file pinned.
     let cur = f.current();
@@ -259,8 +274,8 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
             ));
         }
     }
-    // UCI and COUNTRYCODEUCI for all 304, SIGNATURE for the two given as certificates.
-    assert_eq!(total, 2 * 304 + 2);
+    // UCI and COUNTRYCODEUCI for all 404, SIGNATURE for the two given as certificates.
+    assert_eq!(total, 2 * 404 + 2);
     let kid = &f.certs[1].2;
     let d = hcert::decode(&f.certs[1].1).unwrap();
     let sig = hash16(&d.cose.signature[..32]);
@@ -275,6 +290,16 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
         HashType::CountryCodeUci.name().into(),
         hash16(format!("VN{uvci}").as_bytes()).to_vec()
     )));
+
+    // A replaced log (another key store's, or restored from a backup): everything is rebuilt
+    // from it, nothing of the published state is trusted.
+    std::fs::remove_file(f.keys.join("revocations.log")).unwrap();
+    f.revoke(&["--uvci", &f.certs[5].0, "--reason", "fraud"]);
+    f.publish();
+    let rebuilt = f.manifest();
+    assert_eq!((rebuilt.entries, rebuilt.slices.len()), (1, 1));
+    assert_eq!(f.verify(0).0, 0, "no longer revoked");
+    assert_eq!(f.verify(5).0, 1);
     std::fs::remove_dir_all(&f.dir).unwrap();
 }
 
@@ -297,6 +322,8 @@ type Damage = Box<dyn Fn(&Path)>;
 #[test]
 fn tampered_revocation_data_is_refused() {
     let f = fixture("tamper");
+    f.publish();
+    let older = f.current();
     f.revoke(&["--uvci", &f.certs[0].0, "--reason", "fraud"]);
     f.publish();
     let m = f.manifest();
@@ -327,9 +354,17 @@ fn tampered_revocation_data_is_refused() {
             Box::new(|t: &Path| std::fs::remove_file(t.join("revocation/filter.json")).unwrap()),
         ),
         (
-            "an older manifest signature",
+            "a broken manifest signature",
             Box::new(|t: &Path| {
                 std::fs::write(t.join("revocation/filter.json.sig"), b"{}").unwrap();
+            }),
+        ),
+        (
+            "the previous publication's manifest (signed, without the revocation)",
+            Box::new(move |t: &Path| {
+                for f in ["revocation/filter.json", "revocation/filter.json.sig"] {
+                    std::fs::copy(older.join(f), t.join(f)).unwrap();
+                }
             }),
         ),
     ];
@@ -365,7 +400,19 @@ fn a_revoked_signer_leaves_the_lists_and_cannot_issue() {
     assert!(f
         .revoke(&["--list"])
         .contains(&format!("key-compromise\t{kid}")));
-    let report = f.publish();
+    // A partner list that still names the signer (an earlier dsc.json, a gateway download)
+    // does not bring it back.
+    let stale = f.dir.join("stale-dsc.json");
+    std::fs::copy(f.current().join("trust-lists/dsc.json"), &stale).unwrap();
+    let report = ok(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&f.published),
+        "--extra-trust",
+        s(&stale),
+    ]);
     assert!(
         report.contains("left out 1 revoked document signer"),
         "{report}"

@@ -119,7 +119,7 @@ pub fn country_uci_hash(country: &str, uvci: &str) -> [u8; 16] {
 }
 
 fn parse_hex16(s: &str) -> Result<[u8; 16]> {
-    if s.len() != 32 {
+    if s.len() != 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("not 32 hex digits");
     }
     let mut out = [0u8; 16];
@@ -129,19 +129,21 @@ fn parse_hex16(s: &str) -> Result<[u8; 16]> {
     Ok(out)
 }
 
-/// A UVCI fit for the log: `URN:UVCI:` (any case) and printable ASCII without spaces.
+/// A UVCI as certificates carry it: `URN:UVCI:`, then upper-case letters, digits, `/`, `#` and
+/// `:` (EU UVCI format). The hashes are over the exact text, so a UVCI typed in another case
+/// would revoke nothing: it is refused instead.
 pub fn check_uvci(uvci: &str) -> Result<()> {
     if uvci.len() > MAX_UVCI {
         bail!("a UVCI has at most {MAX_UVCI} characters");
     }
-    if !uvci
-        .get(..9)
-        .is_some_and(|p| p.eq_ignore_ascii_case("URN:UVCI:"))
-    {
-        bail!("a UVCI starts with URN:UVCI:");
+    if !uvci.starts_with("URN:UVCI:") {
+        bail!("a UVCI starts with URN:UVCI: (upper case, as printed on the certificate)");
     }
-    if !uvci.bytes().all(|b| b.is_ascii_graphic()) {
-        bail!("a UVCI holds only printable ASCII characters without spaces");
+    if !uvci
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'/' | b'#' | b':'))
+    {
+        bail!("a UVCI holds only upper-case letters, digits, / # and : (as printed on the certificate)");
     }
     Ok(())
 }
@@ -206,6 +208,10 @@ impl AppendLog {
         if good == 0 {
             log.file.write_all(header.as_bytes())?;
             log.file.sync_all()?;
+            // The new file's directory entry must be durable too.
+            if let Some(dir) = path.parent() {
+                File::open(dir)?.sync_all()?;
+            }
         }
         Ok(log)
     }
@@ -315,6 +321,7 @@ impl Log {
             let text = match std::str::from_utf8(&line) {
                 Ok(t) => t.trim(),
                 Err(_) => {
+                    summary.read += 1;
                     summary.rejected.push((n, "not UTF-8".into()));
                     continue;
                 }
@@ -601,7 +608,9 @@ mod tests {
         );
         for bad in [
             "URN:UVCI:01 VN",
-            "urn:uvci:\u{e9}",
+            "urn:uvci:01:vn:abc#k",
+            "URN:UVCI:01:VN:abc#K",
+            "URN:UVCI:\u{e9}",
             "UVCI:01:VN:X",
             &"URN:UVCI:".repeat(10),
         ] {
