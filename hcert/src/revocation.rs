@@ -107,6 +107,18 @@ pub fn hash16(bytes: &[u8]) -> [u8; 16] {
     out
 }
 
+/// The COUNTRYCODEUCI hash: SHA-256 of the issuing country followed by the UCI, truncated to
+/// 16 bytes (hashed in place, without joining the strings). The portal's filters hold these.
+pub fn country_uci_hash(country: &str, ci: &str) -> [u8; 16] {
+    let mut h = Sha256::new();
+    h.update(country.as_bytes());
+    h.update(ci.as_bytes());
+    let d = h.finalize();
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&d[..16]);
+    out
+}
+
 /// The revocation hash of `kind` for a certificate given by its COSE algorithm and signature,
 /// CWT issuer and `ci`. `None` when the certificate lacks what the type needs.
 pub fn hash_of(
@@ -129,10 +141,7 @@ pub fn hash_of(
             Some(hash16(part))
         }
         HashType::Uci => ci.map(|c| hash16(c.as_bytes())),
-        HashType::CountryCodeUci => {
-            let (iss, ci) = (iss?, ci?);
-            Some(hash16(format!("{iss}{ci}").as_bytes()))
-        }
+        HashType::CountryCodeUci => Some(country_uci_hash(iss?, ci?)),
     }
 }
 
@@ -207,6 +216,13 @@ impl Width {
     /// The chance that a key not in the filter is reported as a member.
     pub fn false_positive_rate(self) -> f64 {
         (-f64::from(self.bits())).exp2()
+    }
+
+    /// The width with this many fingerprint bits.
+    pub fn from_bits(bits: u32) -> Option<Width> {
+        [Width::Bits24, Width::Bits32]
+            .into_iter()
+            .find(|w| w.bits() == bits)
     }
 
     fn mask(self) -> u32 {
@@ -518,6 +534,17 @@ pub struct Slice {
     pub bits: u32,
 }
 
+impl Slice {
+    /// The chance that it reports a key it does not hold (0 when it holds none, or its width is
+    /// unknown: such a manifest is refused when the slice is loaded).
+    pub fn false_positive_rate(&self) -> f64 {
+        match Width::from_bits(self.bits) {
+            Some(w) if self.entries > 0 => w.false_positive_rate(),
+            _ => 0.0,
+        }
+    }
+}
+
 /// `revocation/filter.json`: the portal's offline revocation list, a base slice and deltas.
 /// Signed like the trust lists; each slice is pinned by its SHA-256 here and in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -662,7 +689,7 @@ impl RevocationList {
             // Lists are per issuing country: one without `iss` is on none of them.
             return Ok(());
         };
-        let ccuci = hash16(format!("{iss}{ci}").as_bytes());
+        let ccuci = country_uci_hash(iss, ci);
         match &self.exact {
             Some(map) => match hashes(decoded).iter().find_map(|(_, h)| map.get(h)) {
                 Some(reason) => Err(Error::Revoked {

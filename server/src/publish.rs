@@ -76,9 +76,7 @@ pub fn value_sets_json() -> Result<Vec<u8>> {
         names.insert("en".into(), en.to_string());
         names.insert("vi".into(), vi.to_string());
     }
-    let mut out = serde_json::to_vec_pretty(&serde_json::json!({"version": 1, "valuesets": sets}))?;
-    out.push(b'\n');
-    Ok(out)
+    json_file(&serde_json::json!({"version": 1, "valuesets": sets}))
 }
 
 fn gateway_entry(
@@ -109,6 +107,13 @@ fn write_synced(path: &Path, data: &[u8]) -> Result<()> {
     f.write_all(data)?;
     f.sync_all()?;
     Ok(())
+}
+
+/// A published JSON file: pretty, ending in a newline.
+pub fn json_file(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// gzip and brotli encodings of a body, at their best levels for small bodies (done once per
@@ -301,8 +306,7 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
         expires: expires.rfc3339(),
         files: index_files,
     };
-    let mut index_json = serde_json::to_vec_pretty(&index)?;
-    index_json.push(b'\n');
+    let index_json = json_file(&index)?;
     let index_rel = ".well-known/vaxpass.json";
     write(index_rel, &index_json)?;
     write(&format!("{index_rel}.sig"), &sign(index_rel, &index_json)?)?;

@@ -20,15 +20,15 @@ use std::path::Path;
 use anyhow::{bail, Context as _, Result};
 use base64::Engine as _;
 use hcert::revocation::{
-    hash16, key_of, FilterManifest, FuseFilter, HashType, Slice, Width, FILTER_MANIFEST,
-    MAX_FALSE_POSITIVE_RATE,
+    country_uci_hash, hash16, key_of, FilterManifest, FuseFilter, HashType, Slice, Width,
+    FILTER_MANIFEST, MAX_FALSE_POSITIVE_RATE,
 };
 use hcert::trustlist::IndexEntry;
 use hcert::UnixTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::issuer::revoke::{self, country_uci_hash, Entry};
+use crate::issuer::revoke::{self, Entry};
 
 /// Path of the partners' batch list.
 pub const BATCH_LIST: &str = "revocation/eu/batches.json";
@@ -239,26 +239,32 @@ pub fn build(
     .filter(|b| b.country == country);
     let prev_filter = prev_filter.filter(|f| f.country == country);
 
-    // Every filter key, and the log entries after the previous publication (kept compact:
-    // their hashes, not their text, so that 20 million fit in about 1.5 GB).
+    // The log entries after the previous publication, kept compact (their hashes, not their
+    // text: 20 million fit in about 1.5 GB). A line is hashed only where the published state
+    // is checked: the last line the previous publication covered, and the new last line.
     let carried = prev_filter.as_ref().map_or(0, |f| f.log_entries);
-    let (mut keys_all, mut fresh, mut prefix_ok) = (Vec::new(), Vec::new(), carried == 0);
+    let (mut fresh, mut prefix_ok) = (Vec::new(), carried == 0);
     let mut kids = Kids::default();
     let mut total = 0u64;
-    let mut tail = String::new();
-    revoke::read_log(keys, |e, line_hash| {
-        let ccuci = country_uci_hash(country, &e.uvci);
-        keys_all.push(key_of(&ccuci));
+    let mut last_line = Vec::new();
+    revoke::read_log(keys, |e, line| {
         total += 1;
-        tail = hex(&line_hash);
         if total == carried {
+            let tail = hex(&Sha256::digest(line));
             prefix_ok = prev_filter.as_ref().is_some_and(|f| f.log_tail == tail);
         }
         if total > carried {
-            fresh.push(Fresh::of(&e, ccuci, &mut kids));
+            fresh.push(Fresh::of(&e, country_uci_hash(country, &e.uvci), &mut kids));
         }
+        last_line.clear();
+        last_line.extend_from_slice(line);
         Ok(())
     })?;
+    let tail = if total == 0 {
+        String::new()
+    } else {
+        hex(&Sha256::digest(&last_line))
+    };
     let batches_ok = prefix_ok
         && prev_batches
             .as_ref()
@@ -282,7 +288,7 @@ pub fn build(
     // The portal's filter.
     let mut slices: Vec<Slice> = Vec::new();
     let reuse = prev_filter.filter(|_| prefix_ok);
-    let new_keys = &keys_all[keys_all.len() - fresh.len()..];
+    let new_keys: Vec<u64> = fresh.iter().map(|f| key_of(&f.country_uci)).collect();
     let rebuild = match &reuse {
         None => true,
         Some(p) => {
@@ -317,7 +323,21 @@ pub fn build(
     };
     if rebuild {
         out.base_rebuilt = true;
-        add_slice(FuseFilter::build(&keys_all, Width::Bits24)?, &mut slices)?;
+        // A new base holds every revocation; the log is read again only when the new entries
+        // are not all of it (deltas being folded).
+        let all_keys = if fresh.len() as u64 == total {
+            new_keys
+        } else {
+            let mut all = Vec::with_capacity(total as usize);
+            revoke::read_log(keys, |e, _| {
+                if (all.len() as u64) < total {
+                    all.push(key_of(&country_uci_hash(country, &e.uvci)));
+                }
+                Ok(())
+            })?;
+            all
+        };
+        add_slice(FuseFilter::build(&all_keys, Width::Bits24)?, &mut slices)?;
     } else if let (Some(p), Some(prev)) = (&reuse, prev) {
         for s in &p.slices {
             carry_over(prev, staging, &s.path, &s.sha256)?;
@@ -325,16 +345,14 @@ pub fn build(
         }
         if !new_keys.is_empty() {
             out.new_delta_bytes = Some(add_slice(
-                FuseFilter::build(new_keys, Width::Bits32)?,
+                FuseFilter::build(&new_keys, Width::Bits32)?,
                 &mut slices,
             )?);
         }
     }
-    drop(keys_all);
     let fpr: f64 = slices
         .iter()
-        .filter(|s| s.entries > 0)
-        .map(|s| (-f64::from(s.bits)).exp2())
+        .map(Slice::false_positive_rate)
         .fold(0.0, |a, b| a + b);
     out.false_positive_rate = fpr;
     out.filter_bytes = slices.iter().map(|s| s.size).sum();
@@ -360,11 +378,9 @@ pub fn build(
         log_entries: total,
         log_tail: tail,
     };
-    let mut json = serde_json::to_vec_pretty(&manifest)?;
-    json.push(b'\n');
     out.signed.push((
         FILTER_MANIFEST.into(),
-        json,
+        crate::publish::json_file(&manifest)?,
         "revocation filter for offline verifiers: base and delta slices, binary fuse filters over COUNTRYCODEUCI hashes".into(),
     ));
 
@@ -436,11 +452,9 @@ pub fn build(
         log_entries: total,
         batches,
     };
-    let mut json = serde_json::to_vec_pretty(&list)?;
-    json.push(b'\n');
     out.signed.push((
         BATCH_LIST.into(),
-        json,
+        crate::publish::json_file(&list)?,
         "EU gateway revocation batches (UCI, COUNTRYCODEUCI and SIGNATURE hashes per signer kid), each pinned by its SHA-256".into(),
     ));
     Ok(out)

@@ -21,9 +21,8 @@ use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
-use hcert::revocation::{hash16, hash_of, HashType, Reason};
+use hcert::revocation::{country_uci_hash, hash16, hash_of, HashType, Reason};
 use hcert::UnixTime;
-use sha2::{Digest as _, Sha256};
 
 /// Certificate revocations, in the key store directory.
 pub const LOG: &str = "revocations.log";
@@ -107,17 +106,6 @@ impl Entry {
     }
 }
 
-/// The COUNTRYCODEUCI hash, the one the portal's filter holds.
-pub fn country_uci_hash(country: &str, uvci: &str) -> [u8; 16] {
-    let mut h = Sha256::new();
-    h.update(country.as_bytes());
-    h.update(uvci.as_bytes());
-    let d = h.finalize();
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&d[..16]);
-    out
-}
-
 fn parse_hex16(s: &str) -> Result<[u8; 16]> {
     if s.len() != 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("not 32 hex digits");
@@ -172,6 +160,40 @@ fn dedup_key(uvci: &str) -> u128 {
     u128::from_le_bytes(hash16(uvci.as_bytes()))
 }
 
+/// Calls `f(n, text, raw)` for every complete line of a log after its `header` line (`n`
+/// 1-based, `raw` the line with its newline) and returns the length of the complete part. A
+/// torn last line (no newline: an append cut short) is left out; anything else that is wrong
+/// is an error naming the line.
+fn scan_lines(
+    path: &Path,
+    header: &str,
+    mut f: impl FnMut(usize, &str, &[u8]) -> Result<()>,
+) -> Result<u64> {
+    let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut r = BufReader::with_capacity(1 << 20, file);
+    let mut buf = Vec::with_capacity(256);
+    let mut good = 0u64;
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        let read = r.read_until(b'\n', &mut buf)?;
+        if read == 0 || buf.last() != Some(&b'\n') {
+            return Ok(good);
+        }
+        n += 1;
+        let text = std::str::from_utf8(&buf[..buf.len() - 1])
+            .with_context(|| format!("{} line {n}: not UTF-8", path.display()))?;
+        if n == 1 {
+            if text != header.trim_end() {
+                bail!("{} is not a {}", path.display(), header.trim());
+            }
+        } else {
+            f(n, text, &buf).with_context(|| format!("{} line {n}", path.display()))?;
+        }
+        good += read as u64;
+    }
+}
+
 /// An append-only log file, opened and locked; its torn tail (if any) cut off.
 struct AppendLog {
     file: File,
@@ -198,7 +220,7 @@ impl AppendLog {
             file,
             path: path.to_path_buf(),
         };
-        let good = log.scan(header, &mut line)?;
+        let good = scan_lines(path, header, |n, text, _| line(n, text))?;
         let len = log.file.metadata()?.len();
         if good < len {
             // A torn append: the line never completed, so it was never reported done.
@@ -214,32 +236,6 @@ impl AppendLog {
             }
         }
         Ok(log)
-    }
-
-    /// Reads the complete lines; returns the length of the complete part.
-    fn scan(&self, header: &str, line: &mut impl FnMut(usize, &str) -> Result<()>) -> Result<u64> {
-        let mut r = BufReader::with_capacity(1 << 20, File::open(&self.path)?);
-        let mut buf = Vec::with_capacity(256);
-        let mut good = 0u64;
-        let mut n = 0usize;
-        loop {
-            buf.clear();
-            let read = r.read_until(b'\n', &mut buf)?;
-            if read == 0 || buf.last() != Some(&b'\n') {
-                return Ok(good);
-            }
-            n += 1;
-            let text = std::str::from_utf8(&buf[..buf.len() - 1])
-                .with_context(|| format!("{} line {n}: not UTF-8", self.path.display()))?;
-            if n == 1 {
-                if text != header.trim_end() {
-                    bail!("{} is not a {}", self.path.display(), header.trim());
-                }
-            } else {
-                line(n, text).with_context(|| format!("{} line {n}", self.path.display()))?;
-            }
-            good += read as u64;
-        }
     }
 
     fn append(&mut self, data: &[u8]) -> Result<()> {
@@ -418,32 +414,14 @@ impl Log {
 }
 
 /// Reads every certificate revocation in order, streaming, calling `f` with each entry and
-/// its line's SHA-256. A torn last line is ignored (it was never reported done).
-pub fn read_log(keys: &Path, mut f: impl FnMut(Entry, [u8; 32]) -> Result<()>) -> Result<()> {
+/// its log line (newline included). A torn last line is ignored (it was never reported done).
+pub fn read_log(keys: &Path, mut f: impl FnMut(Entry, &[u8]) -> Result<()>) -> Result<()> {
     let path = keys.join(LOG);
     if !path.exists() {
         return Ok(());
     }
-    let mut r = BufReader::with_capacity(1 << 20, File::open(&path)?);
-    let mut buf = Vec::with_capacity(256);
-    let mut n = 0usize;
-    loop {
-        buf.clear();
-        if r.read_until(b'\n', &mut buf)? == 0 || buf.last() != Some(&b'\n') {
-            return Ok(());
-        }
-        n += 1;
-        let text = std::str::from_utf8(&buf[..buf.len() - 1])
-            .with_context(|| format!("{} line {n}: not UTF-8", path.display()))?;
-        if n == 1 {
-            if text != HEADER.trim_end() {
-                bail!("{} is not a revocation log", path.display());
-            }
-            continue;
-        }
-        let entry = Entry::parse(text).with_context(|| format!("{} line {n}", path.display()))?;
-        f(entry, Sha256::digest(&buf[..]).into())?;
-    }
+    scan_lines(&path, HEADER, |_, text, raw| f(Entry::parse(text)?, raw))?;
+    Ok(())
 }
 
 /// A revoked document signer.
@@ -472,26 +450,12 @@ fn parse_signer_line(line: &str) -> Result<RevokedSigner> {
 /// The revoked document signers of a key store.
 pub fn revoked_signers(keys: &Path) -> Result<Vec<RevokedSigner>> {
     let path = keys.join(SIGNER_LOG);
-    let text = match fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
     let mut out = Vec::new();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let Some(line) = line.strip_suffix('\n') else {
-            break; // torn last line
-        };
-        if i == 0 {
-            if line != SIGNER_HEADER.trim_end() {
-                bail!("{} is not a signer revocation log", path.display());
-            }
-            continue;
-        }
-        out.push(
-            parse_signer_line(line)
-                .with_context(|| format!("{} line {}", path.display(), i + 1))?,
-        );
+    if path.exists() {
+        scan_lines(&path, SIGNER_HEADER, |_, text, _| {
+            out.push(parse_signer_line(text)?);
+            Ok(())
+        })?;
     }
     Ok(out)
 }
