@@ -3,8 +3,7 @@
 //! Pure, so that native tests reach every rule: the big answer, the reason, the holder's data
 //! with value-set names, and each check with its outcome.
 
-use hcert::trustlist::ValueSets;
-use hcert::{Entry, Error, Outcome, Status, UnixTime, Verdict};
+use hcert::{Entry, Error, Outcome, Status, UnixTime, ValueSets, Verdict};
 
 use crate::i18n::{self, Key, Lang};
 
@@ -78,7 +77,7 @@ pub fn value_name(sets: Option<&ValueSets>, set: &str, code: &str, lang: Lang) -
 
 fn date_text(lang: Lang, s: &str) -> String {
     // Full dates (and date-times) in the language's format; partial dates as written.
-    match hcert::time::Date::parse(s.get(..10).unwrap_or(s)) {
+    match hcert::Date::parse(s.get(..10).unwrap_or(s)) {
         Some(d) if s.len() == 10 => i18n::date(lang, d.midnight_utc()),
         Some(_) => match UnixTime::parse_rfc3339(s) {
             Some(t) => i18n::date_time(lang, t),

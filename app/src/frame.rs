@@ -1,6 +1,6 @@
 //! Camera frames and pictures to QR text: RGBA → luma, then the `hcert` decoder.
 
-use hcert::qr::{self, LumaImage, Strategy};
+use hcert::{decode_qr, LumaImage, QrStrategy as Strategy};
 
 /// ITU-R BT.601 luma of RGBA pixels (alpha ignored), integer arithmetic.
 pub fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
@@ -17,7 +17,7 @@ pub fn decode_frame(width: u32, height: u32, luma: &[u8], frame_no: u64) -> Opti
         height,
         pixels: luma,
     };
-    qr::decode(
+    decode_qr(
         img,
         Strategy::Single {
             padded: frame_no % 2 == 1,
@@ -34,7 +34,7 @@ pub fn decode_picture(width: u32, height: u32, luma: &[u8]) -> hcert::Result<Str
         height,
         pixels: luma,
     };
-    qr::decode(img, Strategy::RobustOnly)?
+    decode_qr(img, Strategy::RobustOnly)?
         .into_iter()
         .next()
         .ok_or(hcert::Error::QrNotFound)

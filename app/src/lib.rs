@@ -1,12 +1,22 @@
-//! The VaxPass verifier portal: pure logic, tested natively.
+//! The VaxPass verifier portal.
 //!
-//! The browser glue (`main.rs`, `ui/`) is kept thin: it fetches files, grabs camera frames and
-//! renders; what to trust, what to show and in which words is decided here.
+//! Pure logic, tested natively: `portal` (what a scan is verified against and what blocks an
+//! answer), `lists` (which files, in which order, the loading and refresh policy), `answer`
+//! (the result screen as data), `frame` (pixels to QR text) and the wording (`i18n`, shared
+//! with the command line). In the browser build, `browser` is the only code that touches the
+//! browser's APIs (web-sys: fetch, Cache API, camera, canvas, the scanner worker, WebCrypto)
+//! and `components` holds the Leptos views; both only move bytes, pixels and events.
 
 pub mod answer;
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
 pub mod frame;
-pub mod i18n;
 pub mod lists;
+pub mod portal;
+
+pub use vaxpass_i18n as i18n;
 
 /// The trust-list signing certificate pinned at build time (`VAXPASS_ANCHOR`; empty when the
 /// build had none, and then nothing verifies).

@@ -2,16 +2,15 @@
 //! turning verdicts into the result screen, in both languages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hcert::certgen::{self, CertificateSpec, IssuerRef, NameAttr};
-use hcert::crypto::{self, Algorithm, SigningKey};
-use hcert::revocation::{hash16, key_of, FilterManifest, FuseFilter, Slice, Width};
-use hcert::trustlist::{self, Index, IndexEntry, TrustAnchor, VerifierEntry, VerifierList};
-use hcert::x509::{self, Certificate};
-use hcert::UnixTime;
+use hcert::{self as crypto, Algorithm, SigningKey};
+use hcert::{
+    filter_key as key_of, Bundle, Certificate, CertificateSpec, FilterManifest,
+    FilterSlice as Slice, FilterWidth as Width, FuseFilter, Index, IndexEntry, IssuerRef, NameAttr,
+    SignedFile, TrustAnchor, UnixTime, VerifierEntry, VerifierList,
+};
 use serde_json::json;
 use vaxpass_app::answer::{self, Answer};
 use vaxpass_app::i18n::Lang;
-use vaxpass_app::lists::{self, Bundle, SignedFile};
 
 const T0: UnixTime = UnixTime(1_767_225_600); // 2026-01-01
 const DAY: i64 = 86_400;
@@ -21,8 +20,8 @@ fn key_and_cert(cn: &str, usage: u16) -> (Vec<u8>, Box<dyn SigningKey>, Vec<u8>)
     let pkcs8 = f.generate_pkcs8(Algorithm::Es256, 0).unwrap();
     let key = f.load_signing_key(Algorithm::Es256, &pkcs8).unwrap();
     let spki = f.public_key_der(Algorithm::Es256, &pkcs8).unwrap();
-    let name = certgen::name(&[(NameAttr::Country, "VN"), (NameAttr::CommonName, cn)]);
-    let der = certgen::build(
+    let name = hcert::encode_name(&[(NameAttr::Country, "VN"), (NameAttr::CommonName, cn)]);
+    let der = hcert::build_certificate(
         &CertificateSpec {
             serial: vec![9; 8],
             subject: name.clone(),
@@ -36,7 +35,7 @@ fn key_and_cert(cn: &str, usage: u16) -> (Vec<u8>, Box<dyn SigningKey>, Vec<u8>)
         &IssuerRef {
             name: &name,
             key: key.as_ref(),
-            key_id: certgen::key_identifier(&spki),
+            key_id: hcert::key_identifier(&spki),
         },
     )
     .unwrap();
@@ -52,10 +51,10 @@ struct World {
 
 fn world() -> World {
     let (_, anchor_key, anchor_der) =
-        key_and_cert("Trust list signer", certgen::KU_DIGITAL_SIGNATURE);
+        key_and_cert("Trust list signer", hcert::KU_DIGITAL_SIGNATURE);
     let anchor =
-        TrustAnchor::from_pem(&x509::to_pem(&anchor_der), crypto::default_backend()).unwrap();
-    let (dsc_pkcs8, _, dsc_der) = key_and_cert("DSC", certgen::KU_DIGITAL_SIGNATURE);
+        TrustAnchor::from_pem(&hcert::to_pem(&anchor_der), crypto::default_backend()).unwrap();
+    let (dsc_pkcs8, _, dsc_der) = key_and_cert("DSC", hcert::KU_DIGITAL_SIGNATURE);
     World {
         anchor_key,
         anchor,
@@ -66,7 +65,7 @@ fn world() -> World {
 
 fn sha256_hex(b: &[u8]) -> String {
     use sha2::Digest as _;
-    x509::hex_lower(&sha2::Sha256::digest(b))
+    base16ct::lower::encode_string(&sha2::Sha256::digest(b))
 }
 
 /// A published bundle, as `vaxpass publish` would write it, issued at `issued`.
@@ -78,7 +77,7 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
 fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str]) -> Bundle {
     let keys: Vec<u64> = revoked
         .iter()
-        .map(|u| key_of(&hash16(format!("VN{u}").as_bytes())))
+        .map(|u| key_of(&hcert::country_uci_hash("VN", u)))
         .collect();
     let filter = FuseFilter::build(&keys, Width::Bits24).unwrap().to_bytes();
     let slice_path = format!("revocation/filter/{}.vx24", &sha256_hex(&filter)[..32]);
@@ -111,7 +110,7 @@ fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str])
     }}))
     .unwrap();
     let sign = |path: &str, content: &[u8]| {
-        trustlist::sign_file(
+        hcert::sign_file(
             path,
             content,
             w.anchor_key.as_ref(),
@@ -122,9 +121,9 @@ fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str])
         .unwrap()
     };
     let files: Vec<SignedFile> = [
-        (lists::VERIFIER, verifier),
-        (lists::VALUE_SETS, sets),
-        (lists::REVOCATION, manifest),
+        (hcert::VERIFIER_PATH, verifier),
+        (hcert::VALUE_SETS_PATH, sets),
+        (hcert::REVOCATION_PATH, manifest),
     ]
     .into_iter()
     .map(|(p, c)| SignedFile {
@@ -161,8 +160,8 @@ fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str])
     .unwrap();
     Bundle {
         index: SignedFile {
-            path: lists::INDEX.into(),
-            signature: sign(lists::INDEX, &index),
+            path: hcert::INDEX_PATH.into(),
+            signature: sign(hcert::INDEX_PATH, &index),
             content: index,
         },
         files,
@@ -175,8 +174,8 @@ fn load(
     anchor: &TrustAnchor,
     now: UnixTime,
     last_sequence: Option<u64>,
-) -> hcert::Result<lists::Lists> {
-    lists::load(
+) -> hcert::Result<hcert::Lists> {
+    hcert::load_lists(
         bundle,
         anchor,
         now,
@@ -185,7 +184,7 @@ fn load(
     )
 }
 
-fn code(r: hcert::Result<lists::Lists>) -> &'static str {
+fn code(r: hcert::Result<hcert::Lists>) -> &'static str {
     r.map(|_| "OK").unwrap_or_else(|e| e.code())
 }
 
@@ -200,8 +199,8 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
         (1, 5, T0, UnixTime(T0.0 + 7 * DAY))
     );
     assert_eq!(l.next_update, Some(UnixTime(T0.0 + DAY)));
-    assert!(lists::refresh_due(&l, now, UnixTime(T0.0 + DAY)));
-    assert!(!lists::refresh_due(&l, now, UnixTime(now.0 + 60)));
+    assert!(hcert::refresh_due(&l, now, UnixTime(T0.0 + DAY)));
+    assert!(!hcert::refresh_due(&l, now, UnixTime(now.0 + 60)));
 
     // Tampered and truncated content.
     let mut b = good.clone();
@@ -282,8 +281,8 @@ fn a_published_bundle_loads_and_every_kind_of_damage_is_refused() {
         "TRUST_LIST_DIGEST_MISMATCH"
     );
     // No anchor compiled in: nothing loads.
-    assert!(lists::anchor("", crypto::default_backend()).is_none());
-    assert!(lists::anchor("garbage", crypto::default_backend()).is_none());
+    assert!(hcert::pinned_anchor("", crypto::default_backend()).is_none());
+    assert!(hcert::pinned_anchor("garbage", crypto::default_backend()).is_none());
 }
 
 fn certificate(w: &World, iat: UnixTime) -> String {
@@ -302,14 +301,9 @@ fn certificate_with_id(w: &World, iat: UnixTime, ci: &str) -> String {
     let key = crypto::default_key_factory()
         .load_signing_key(Algorithm::Es256, &w.dsc_pkcs8)
         .unwrap();
-    let mut issuer = hcert::sign::Issuer::with_zlib_level(key, w.dsc.kid, 0);
+    let mut issuer = hcert::Issuer::with_zlib_level(key, w.dsc.kid, 0);
     issuer
-        .issue(
-            "VN",
-            iat,
-            UnixTime(iat.0 + 365 * DAY),
-            &hcert::cbor::from_json(&payload),
-        )
+        .issue("VN", iat, UnixTime(iat.0 + 365 * DAY), &payload)
         .unwrap()
 }
 

@@ -12,12 +12,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use criterion::{Criterion, Throughput};
-use hcert::cbor;
-use hcert::certgen::{self, CertificateSpec, IssuerRef, NameAttr};
-use hcert::crypto::{self, Algorithm, Backend, KeyFactory};
-use hcert::sign::Issuer;
-use hcert::x509::Certificate;
-use hcert::{TrustStore, UnixTime};
+use hcert::{
+    Algorithm, Backend, Certificate, CertificateSpec, Issuer, IssuerRef, KeyFactory, NameAttr,
+    TrustStore, UnixTime,
+};
 
 /// The allocator the native binaries (`vaxpass`) use, so the numbers are theirs.
 #[global_allocator]
@@ -29,7 +27,7 @@ fn signer(factory: &dyn KeyFactory, alg: Algorithm) -> (Vec<u8>, Certificate) {
     let pkcs8 = factory.generate_pkcs8(alg, 2048).expect("key");
     let key = factory.load_signing_key(alg, &pkcs8).expect("key");
     let spki = factory.public_key_der(alg, &pkcs8).expect("spki");
-    let subject = certgen::name(&[
+    let subject = hcert::encode_name(&[
         (NameAttr::Country, "VN"),
         (NameAttr::CommonName, "Bench DSC"),
     ]);
@@ -40,15 +38,15 @@ fn signer(factory: &dyn KeyFactory, alg: Algorithm) -> (Vec<u8>, Certificate) {
         not_after: UnixTime(T0 + 800 * 86_400),
         spki_der: spki.clone(),
         ca: None,
-        key_usage: certgen::KU_DIGITAL_SIGNATURE,
+        key_usage: hcert::KU_DIGITAL_SIGNATURE,
         types: vec![hcert::CertificateType::Vaccination],
     };
     let issuer = IssuerRef {
         name: &subject,
         key: key.as_ref(),
-        key_id: certgen::key_identifier(&spki),
+        key_id: hcert::key_identifier(&spki),
     };
-    let der = certgen::build(&spec, &issuer).expect("certificate");
+    let der = hcert::build_certificate(&spec, &issuer).expect("certificate");
     (pkcs8, Certificate::from_der(&der).expect("parse"))
 }
 
@@ -64,8 +62,8 @@ fn payload() -> serde_json::Value {
 }
 
 fn bench_verify(c: &mut Criterion, backend: &'static dyn Backend) {
-    let factory = crypto::default_key_factory();
-    let dcc = cbor::from_json(&payload());
+    let factory = hcert::default_key_factory();
+    let dcc = payload();
     let at = UnixTime(T0 + 10 * 86_400);
     for alg in [Algorithm::Es256, Algorithm::Ps256] {
         let (pkcs8, cert) = signer(factory, alg);
@@ -90,28 +88,48 @@ fn bench_verify(c: &mut Criterion, backend: &'static dyn Backend) {
             b.iter(|| black_box(hcert::verify(black_box(&hc1), &trust, at)))
         });
         g.finish();
-        // Where the time goes: decoding alone, and the bare signature check.
-        let mut g = c.benchmark_group(format!("stages/{}", backend.name()));
+        // Where the time goes: each decoding stage alone, and the bare signature check.
+        let mut g = c.benchmark_group(format!("stages/{}/{}", backend.name(), alg.name()));
         let decoded = hcert::decode(&hc1).expect("decode");
-        g.bench_function(format!("decode_{}", alg.name()), |b| {
+        let b45 = hcert::strip_prefix(&hc1).expect("prefix");
+        let compressed = hcert::decode_base45(b45).expect("base45");
+        let cose_bytes = hcert::inflate(&compressed, 1 << 16).expect("inflate");
+        let sign1 = hcert::decode_sign1(&cose_bytes).expect("cose");
+        let (_, dcc_cbor) = hcert::decode_claims(sign1.payload()).expect("cwt");
+        g.bench_function("decode", |b| {
             b.iter(|| black_box(hcert::decode(black_box(&hc1)).is_ok()))
+        });
+        g.bench_function("base45", |b| {
+            b.iter(|| black_box(hcert::decode_base45(black_box(b45)).is_ok()))
+        });
+        g.bench_function("inflate", |b| {
+            b.iter(|| black_box(hcert::inflate(black_box(&compressed), 1 << 16).is_ok()))
+        });
+        g.bench_function("cose", |b| {
+            b.iter(|| black_box(hcert::decode_sign1(black_box(&cose_bytes)).is_ok()))
+        });
+        g.bench_function("cwt", |b| {
+            b.iter(|| black_box(hcert::decode_claims(black_box(sign1.payload())).is_ok()))
+        });
+        g.bench_function("cbor_to_json", |b| {
+            b.iter(|| black_box(hcert::cbor_to_json(black_box(dcc_cbor.clone())).is_ok()))
+        });
+        g.bench_function("schema", |b| {
+            b.iter(|| black_box(hcert::validate_schema(black_box(&decoded.dcc.json)).is_ok()))
         });
         let message = decoded.cose.signed_bytes();
         let signer = trust.signers().first().expect("signer");
         let key = signer.key().expect("key");
-        g.bench_function(format!("signature_only_{}", alg.name()), |b| {
-            b.iter(|| black_box(key.verify(alg, black_box(&message), &decoded.cose.signature)))
-        });
-        g.bench_function("schema_only", |b| {
-            b.iter(|| black_box(hcert::schema::validate(black_box(&decoded.dcc.json)).is_ok()))
+        g.bench_function("signature", |b| {
+            b.iter(|| black_box(key.verify(alg, black_box(&message), decoded.cose.signature())))
         });
         g.finish();
     }
 }
 
 fn bench_sign(c: &mut Criterion) {
-    let factory: &dyn KeyFactory = crypto::default_key_factory();
-    let dcc = cbor::from_json(&payload());
+    let factory: &dyn KeyFactory = hcert::default_key_factory();
+    let dcc = payload();
     let mut g = c.benchmark_group("hc1_sign");
     g.throughput(Throughput::Elements(1));
     for alg in [Algorithm::Es256, Algorithm::Ps256] {
@@ -145,10 +163,7 @@ fn bench_bomb(c: &mut Criterion) {
     for _ in 0..1024 {
         enc.write_all(&chunk).expect("compress");
     }
-    let text = format!(
-        "HC1:{}",
-        hcert::base45::encode(&enc.finish().expect("compress"))
-    );
+    let text = format!("HC1:{}", base45::encode(enc.finish().expect("compress")));
     let lifted = hcert::Limits {
         max_input: usize::MAX,
         ..hcert::Limits::default()
@@ -210,7 +225,7 @@ fn main() {
     let mut c = Criterion::default()
         .output_directory(&dir)
         .configure_from_args();
-    for backend in crypto::backends() {
+    for backend in hcert::backends() {
         bench_verify(&mut c, backend);
     }
     bench_sign(&mut c);
@@ -233,7 +248,7 @@ fn main() {
             None => println!("{what:<40} (no estimate; filtered out?)"),
         }
     };
-    for b in crypto::backends() {
+    for b in hcert::backends() {
         let g = format!("decode_verify/{}", b.name());
         row(
             &format!("decode+verify ES256 [{}]", b.name()),
@@ -264,6 +279,35 @@ fn main() {
         rsa.map(|r| r.0),
         "vs openssl RSA sign",
     );
+    println!("\n== where a decode+verify spends its time (share of the whole) ==");
+    for b in hcert::backends() {
+        for alg in ["ES256", "PS256"] {
+            let g = format!("stages/{}/{alg}", b.name());
+            let Some(whole) = ops_per_sec(&dir, &format!("decode_verify/{}", b.name()), alg) else {
+                continue;
+            };
+            let whole_us = 1e6 / whole;
+            let mut line = format!("{alg} [{}] {whole_us:.1} µs:", b.name());
+            for stage in [
+                "base45",
+                "inflate",
+                "cose",
+                "cwt",
+                "cbor_to_json",
+                "schema",
+                "signature",
+            ] {
+                if let Some(ops) = ops_per_sec(&dir, &g, stage) {
+                    let us = 1e6 / ops;
+                    line.push_str(&format!(
+                        " {stage} {us:.2} µs ({:.1}%)",
+                        100.0 * us / whole_us
+                    ));
+                }
+            }
+            println!("{line}");
+        }
+    }
     for name in ["default_limits", "input_limit_lifted"] {
         if let Some(ops) = ops_per_sec(&dir, "zlib_bomb_1GiB", name) {
             println!(

@@ -1,13 +1,15 @@
 //! Errors of every stage of the HCERT pipeline (HCERT.md §1–§2.4), each with a stable code.
 //!
 //! The code (`PREFIX_MISSING`, `SIGNATURE_INVALID`, …) is the contract: tests, the CLI's JSON
-//! output and the portal's translations key on it. [`Error::message`] is a plain-language
-//! sentence for someone at a hotel desk; [`Error::detail`] adds what an engineer needs.
+//! output and the front ends' translations key on it. The library words nothing for people:
+//! the CLI and the portal turn codes and data into Vietnamese or English sentences.
+//! [`Error::detail`] is a technical line for logs and engineers.
+//!
+//! This module is a leaf: it imports nothing from the crate, so every stage may use it. Times
+//! are therefore carried as NumericDate seconds and certificate types as their `v`/`t`/`r`
+//! codes.
 
 use core::fmt;
-
-use crate::time::UnixTime;
-use crate::CertificateType;
 
 /// The verification step an error belongs to. The names follow the conformance suite's
 /// `EXPECTED*` flags (HCERT.md §3.2) so that a test can ask *which* check failed.
@@ -40,6 +42,38 @@ pub enum Stage {
     Revocation,
     /// Trust lists and signer certificates.
     Trust,
+}
+
+/// Why an X.509 certificate was refused (RFC 5280 read through `x509-cert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateErrorKind {
+    /// Not a certificate, or a field of the wrong type or value.
+    Malformed,
+    /// Valid BER but not DER: a non-minimal length, a padded OID arc, a time without seconds.
+    NonCanonical,
+    /// Bytes after the certificate.
+    TrailingData,
+    /// An extension appears twice (RFC 5280 §4.2: at most one instance of each).
+    DuplicateExtension,
+    /// An extension marked critical that this verifier does not process (RFC 5280 §4.2: such
+    /// a certificate must be rejected).
+    UnknownCriticalExtension,
+    /// A trust list names the certificate under a key identifier that is not its own.
+    KidMismatch,
+}
+
+impl CertificateErrorKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Malformed => "CERTIFICATE_MALFORMED",
+            Self::NonCanonical => "CERTIFICATE_NOT_DER",
+            Self::TrailingData => "CERTIFICATE_TRAILING_DATA",
+            Self::DuplicateExtension => "CERTIFICATE_DUPLICATE_EXTENSION",
+            Self::UnknownCriticalExtension => "CERTIFICATE_UNKNOWN_CRITICAL_EXTENSION",
+            Self::KidMismatch => "CERTIFICATE_KID_MISMATCH",
+        }
+    }
 }
 
 /// Everything that can go wrong while decoding or verifying a certificate.
@@ -100,21 +134,21 @@ pub enum Error {
     },
     /// The bytes are not well-formed CBOR.
     CborMalformed {
-        /// Byte offset of the problem.
+        /// Byte offset of the problem, when known.
         offset: usize,
         /// What is wrong.
-        reason: &'static str,
+        reason: String,
     },
     /// The CBOR is well formed but is not a COSE_Sign1 structure.
     CoseMalformed {
         /// What is wrong.
-        reason: &'static str,
+        reason: String,
     },
     /// No `alg` header.
     AlgorithmMissing,
     /// An `alg` other than ES256 (-7) or PS256 (-37).
     AlgorithmUnsupported {
-        /// The COSE algorithm identifier.
+        /// The COSE algorithm identifier (0 for a text label).
         alg: i64,
     },
     /// No `kid` header.
@@ -127,7 +161,7 @@ pub enum Error {
     /// The CWT claims are not a CBOR map with the expected types.
     ClaimsMalformed {
         /// What is wrong.
-        reason: &'static str,
+        reason: String,
     },
     /// A required CWT claim is absent.
     ClaimMissing {
@@ -166,34 +200,34 @@ pub enum Error {
     SignatureInvalid,
     /// The verification time is before the issue time.
     NotYetValid {
-        /// Issued at.
-        iat: UnixTime,
+        /// Issued at (NumericDate).
+        iat: i64,
     },
     /// The verification time is after the expiry.
     Expired {
-        /// Expiry.
-        exp: UnixTime,
+        /// Expiry (NumericDate).
+        exp: i64,
     },
     /// The certificate was issued before its signer certificate became valid.
     IssuedBeforeSigner {
-        /// Issued at.
-        iat: UnixTime,
-        /// Signer `notBefore`.
-        signer_not_before: UnixTime,
+        /// Issued at (NumericDate).
+        iat: i64,
+        /// Signer `notBefore` (NumericDate).
+        signer_not_before: i64,
     },
     /// The certificate expires after its signer certificate.
     OutlivesSigner {
-        /// Expiry.
-        exp: UnixTime,
-        /// Signer `notAfter`.
-        signer_not_after: UnixTime,
+        /// Expiry (NumericDate).
+        exp: i64,
+        /// Signer `notAfter` (NumericDate).
+        signer_not_after: i64,
     },
     /// The signer's extended key usage does not allow this type of certificate.
     KeyUsageMismatch {
-        /// The certificate's type.
-        certificate_type: CertificateType,
-        /// The types the signer may sign.
-        allowed: Vec<CertificateType>,
+        /// The certificate's type: `v`, `t` or `r`.
+        certificate_type: &'static str,
+        /// The types the signer may sign, as codes (`vt`, or empty).
+        allowed: String,
     },
     /// None of `v`, `t`, `r` holds an entry.
     NoEntry,
@@ -220,11 +254,13 @@ pub enum Error {
     },
     /// The certificate is on a revocation list.
     Revoked {
-        /// Why, when the list says.
+        /// Why, as a revocation reason code, when the list says.
         reason: Option<String>,
     },
-    /// A signer certificate could not be parsed.
-    CertificateMalformed {
+    /// A signer or trust-anchor certificate was refused.
+    CertificateInvalid {
+        /// Which rule it broke.
+        kind: CertificateErrorKind,
         /// What is wrong.
         reason: String,
     },
@@ -318,7 +354,7 @@ impl Error {
             Error::SchemaInvalid { .. } => "SCHEMA_INVALID",
             Error::SchemaVersionUnsupported { .. } => "SCHEMA_VERSION_UNSUPPORTED",
             Error::Revoked { .. } => "REVOKED",
-            Error::CertificateMalformed { .. } => "SIGNER_CERTIFICATE_MALFORMED",
+            Error::CertificateInvalid { kind, .. } => kind.code(),
             Error::PrivateKey { .. } => "PRIVATE_KEY_INVALID",
             Error::TrustListInvalid { kind, .. } => kind.code(),
         }
@@ -360,100 +396,14 @@ impl Error {
             Error::NoEntry | Error::MultipleTypes | Error::MultipleEntries { .. } => Stage::Content,
             Error::SchemaInvalid { .. } | Error::SchemaVersionUnsupported { .. } => Stage::Schema,
             Error::Revoked { .. } => Stage::Revocation,
-            Error::CertificateMalformed { .. }
+            Error::CertificateInvalid { .. }
             | Error::PrivateKey { .. }
             | Error::TrustListInvalid { .. } => Stage::Trust,
         }
     }
 
-    /// A plain-language sentence for the person checking the certificate: what is wrong
-    /// and, where it helps, what to do.
-    pub fn message(&self) -> String {
-        const NOT_A_CERT: &str = "This is not a readable EU digital COVID certificate";
-        match self {
-            Error::ImageUnreadable { .. } => "The image could not be opened. Use a PNG or JPEG photo or screenshot.".into(),
-            Error::QrNotFound => "No QR code could be read in the image. Make sure the whole code is sharp, well lit and fills much of the picture.".into(),
-            Error::InputEmpty => "Nothing was scanned or pasted.".into(),
-            Error::InputTooLarge { .. } => {
-                format!("{NOT_A_CERT}: it is far longer than any certificate QR code.")
-            }
-            Error::PrefixMissing => format!(
-                "{NOT_A_CERT}: it does not start with \"HC1:\". Scan the certificate's QR code itself."
-            ),
-            Error::PrefixUnsupported { prefix } => format!(
-                "This certificate uses a newer format ({prefix}) that this verifier cannot read yet."
-            ),
-            Error::PrefixInvalid { prefix } => {
-                format!("{NOT_A_CERT}: it starts with \"{prefix}\" instead of \"HC1:\".")
-            }
-            Error::Base45InvalidChar { .. }
-            | Error::Base45InvalidLength { .. }
-            | Error::Base45Overflow { .. } => format!(
-                "{NOT_A_CERT}: the text is damaged or incomplete. Scan the QR code again or copy the whole text."
-            ),
-            Error::NotCompressed | Error::CompressionCorrupt => {
-                format!("{NOT_A_CERT}: its content is damaged.")
-            }
-            Error::DecompressedTooLarge { .. } => {
-                format!("{NOT_A_CERT}: its content is abnormally large and was not opened.")
-            }
-            Error::CborMalformed { .. }
-            | Error::CoseMalformed { .. }
-            | Error::ClaimsMalformed { .. }
-            | Error::ClaimMissing { .. }
-            | Error::PayloadMalformed { .. } => {
-                format!("{NOT_A_CERT}: its content is damaged or incomplete.")
-            }
-            Error::AlgorithmMissing | Error::AlgorithmUnsupported { .. } => format!(
-                "{NOT_A_CERT}: it is signed with a method that EU certificates do not use."
-            ),
-            Error::KidMissing | Error::KidInvalidLength { .. } => {
-                format!("{NOT_A_CERT}: it does not say who signed it.")
-            }
-            Error::SignerUnknown { .. } => "The authority that signed this certificate is not on this verifier's trust list, so it cannot be checked. Update the trust list or ask for another certificate.".into(),
-            Error::KeyAlgorithmMismatch { .. } | Error::KeyUnsupported { .. } => "The signing key of the issuing authority does not match the signature type. Treat the certificate as not valid.".into(),
-            Error::SignatureMalformed { .. } | Error::SignatureInvalid => "The digital signature does not match: the certificate was altered or was not issued by the authority it names.".into(),
-            Error::NotYetValid { iat } => format!(
-                "This certificate is not valid yet: it was issued on {} (check the device's date and time).",
-                iat.date_time_utc()
-            ),
-            Error::Expired { exp } => format!("This certificate expired on {}.", exp.date_utc()),
-            Error::IssuedBeforeSigner { .. } => "This certificate was issued before the issuing authority's signing key became valid.".into(),
-            Error::OutlivesSigner { .. } => "This certificate claims to stay valid longer than the issuing authority's signing key.".into(),
-            Error::KeyUsageMismatch { certificate_type, .. } => format!(
-                "The issuing authority is not allowed to sign {} certificates.",
-                certificate_type.noun()
-            ),
-            Error::NoEntry => "The certificate holds no vaccination, test or recovery record.".into(),
-            Error::MultipleTypes => "The certificate mixes vaccination, test and recovery records; a valid one holds exactly one.".into(),
-            Error::MultipleEntries { count } => format!(
-                "The certificate holds {count} records; a valid one holds exactly one."
-            ),
-            Error::SchemaInvalid { .. } => "The certificate's content breaks the EU format rules (a field is missing, too long or malformed).".into(),
-            Error::SchemaVersionUnsupported { ver } => format!(
-                "This certificate uses format version {ver}, which this verifier does not know."
-            ),
-            Error::Revoked { reason } => match reason
-                .as_deref()
-                .and_then(crate::revocation::Reason::from_code)
-            {
-                Some(r) => format!(
-                    "This certificate has been revoked by its issuer ({}). Do not accept it.",
-                    r.description()
-                ),
-                None => "This certificate has been revoked by its issuer. Do not accept it.".into(),
-            },
-            Error::CertificateMalformed { .. } => "A signer certificate in the trust list is damaged.".into(),
-            Error::PrivateKey { .. } => "A signing key could not be used.".into(),
-            Error::TrustListInvalid { kind, .. } => match kind {
-                TrustListErrorKind::Expired => "The trust list is out of date. Connect to the internet to refresh it.".into(),
-                TrustListErrorKind::NotYetValid => "The trust list is dated in the future. Check the device's date and time.".into(),
-                _ => "The trust list failed its integrity check and was not used.".into(),
-            },
-        }
-    }
-
-    /// Technical detail for logs and engineers (positions, values, limits).
+    /// Technical detail for logs and engineers (positions, values, limits). Times are
+    /// NumericDate seconds.
     pub fn detail(&self) -> String {
         match self {
             Error::ImageUnreadable { reason } => format!("image: {reason}"),
@@ -494,43 +444,22 @@ impl Error {
             Error::KeyUnsupported { key } => format!("unsupported signer key {key}"),
             Error::SignatureMalformed { reason } => format!("signature: {reason}"),
             Error::SignatureInvalid => "signature does not verify".into(),
-            Error::NotYetValid { iat } => {
-                format!("iat {} is after the verification time", iat.rfc3339())
-            }
-            Error::Expired { exp } => {
-                format!("exp {} is before the verification time", exp.rfc3339())
-            }
+            Error::NotYetValid { iat } => format!("iat {iat} is after the verification time"),
+            Error::Expired { exp } => format!("exp {exp} is before the verification time"),
             Error::IssuedBeforeSigner {
                 iat,
                 signer_not_before,
-            } => format!(
-                "iat {} precedes signer notBefore {}",
-                iat.rfc3339(),
-                signer_not_before.rfc3339()
-            ),
+            } => format!("iat {iat} precedes signer notBefore {signer_not_before}"),
             Error::OutlivesSigner {
                 exp,
                 signer_not_after,
-            } => format!(
-                "exp {} is after signer notAfter {}",
-                exp.rfc3339(),
-                signer_not_after.rfc3339()
-            ),
+            } => format!("exp {exp} is after signer notAfter {signer_not_after}"),
             Error::KeyUsageMismatch {
                 certificate_type,
                 allowed,
             } => format!(
-                "{} certificate; signer allows {}",
-                certificate_type.code(),
-                if allowed.is_empty() {
-                    "none".to_string()
-                } else {
-                    allowed
-                        .iter()
-                        .map(|t| t.code())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
+                "{certificate_type} certificate; signer allows {}",
+                if allowed.is_empty() { "none" } else { allowed }
             ),
             Error::NoEntry => "none of v, t, r holds an entry".into(),
             Error::MultipleTypes => "more than one of v, t, r is present".into(),
@@ -543,7 +472,7 @@ impl Error {
                 Some(r) => format!("revoked: {r}"),
                 None => "revoked".into(),
             },
-            Error::CertificateMalformed { reason } => format!("signer certificate: {reason}"),
+            Error::CertificateInvalid { reason, .. } => format!("certificate: {reason}"),
             Error::PrivateKey { reason } => format!("private key: {reason}"),
             Error::TrustListInvalid { reason, .. } => reason.clone(),
         }
@@ -560,3 +489,49 @@ impl std::error::Error for Error {}
 
 /// `Result` with [`Error`] as the default error.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_upper_snake_case() {
+        let samples = [
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::Malformed,
+                reason: String::new(),
+            },
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::NonCanonical,
+                reason: String::new(),
+            },
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::TrailingData,
+                reason: String::new(),
+            },
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::DuplicateExtension,
+                reason: String::new(),
+            },
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::UnknownCriticalExtension,
+                reason: String::new(),
+            },
+            Error::CertificateInvalid {
+                kind: CertificateErrorKind::KidMismatch,
+                reason: String::new(),
+            },
+            Error::SignatureInvalid,
+            Error::Expired { exp: 0 },
+        ];
+        let codes: Vec<&str> = samples.iter().map(Error::code).collect();
+        for (i, c) in codes.iter().enumerate() {
+            assert!(
+                c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{c}"
+            );
+            assert!(!codes[..i].contains(c), "{c} twice");
+        }
+        assert_eq!(samples[0].stage(), Stage::Trust);
+    }
+}

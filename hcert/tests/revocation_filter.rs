@@ -1,7 +1,7 @@
 //! The offline revocation filter at national scale: 1,000,000 revoked UCIs, 1,000,000 others.
 #![allow(clippy::unwrap_used)]
 
-use hcert::revocation::{hash16, key_of, FuseFilter, Width};
+use hcert::{filter_key as key_of, uci_hash, FilterWidth as Width, FuseFilter};
 
 fn uci(i: u64, salt: &str) -> String {
     format!("URN:UVCI:01:VN:{salt}{i:012}#X")
@@ -10,7 +10,7 @@ fn uci(i: u64, salt: &str) -> String {
 #[test]
 fn a_million_revoked_and_a_million_others() {
     let revoked: Vec<u64> = (0..1_000_000)
-        .map(|i| key_of(&hash16(uci(i, "R").as_bytes())))
+        .map(|i| key_of(&uci_hash(&uci(i, "R"))))
         .collect();
     let filter = FuseFilter::build(&revoked, Width::Bits24).unwrap();
     assert!(
@@ -18,7 +18,7 @@ fn a_million_revoked_and_a_million_others() {
         "a revoked UCI was missed"
     );
     let false_positives = (0..1_000_000)
-        .filter(|&i| filter.contains(key_of(&hash16(uci(i, "OK").as_bytes()))))
+        .filter(|&i| filter.contains(key_of(&uci_hash(&uci(i, "OK")))))
         .count();
     let bytes = filter.to_bytes().len();
     println!(

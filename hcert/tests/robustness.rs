@@ -3,12 +3,18 @@
 
 mod support;
 
-use hcert::cbor::{self, Value};
-use hcert::{base45, Stage, Status, UnixTime};
+use hcert::CborValue as Value;
+use hcert::{Stage, Status, UnixTime};
 use proptest::prelude::*;
 
 fn zlib(data: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+}
+
+fn encode(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(v, &mut out).unwrap();
+    out
 }
 
 fn hc1(bytes: &[u8]) -> String {
@@ -48,14 +54,14 @@ fn arb_sign1() -> impl Strategy<Value = Value> {
         .prop_map(|(protected, unprotected, payload, sig)| {
             let unprotected = match unprotected {
                 Value::Map(m) => Value::Map(m),
-                other => Value::Map(vec![(Value::Integer(4), other)]),
+                other => Value::Map(vec![(Value::Integer(4.into()), other)]),
             };
             Value::Tag(
                 18,
                 Box::new(Value::Array(vec![
-                    Value::Bytes(cbor::encode(&protected)),
+                    Value::Bytes(encode(&protected)),
                     unprotected,
-                    Value::Bytes(cbor::encode(&payload)),
+                    Value::Bytes(encode(&payload)),
                     Value::Bytes(sig),
                 ])),
             )
@@ -95,7 +101,7 @@ proptest! {
 
     #[test]
     fn arbitrary_cbor_structures(v in arb_sign1()) {
-        let text = hc1(&zlib(&cbor::encode(&v)));
+        let text = hc1(&zlib(&encode(&v)));
         if let Err(e) = hcert::decode(&text) {
             prop_assert_eq!(e.stage(), Stage::Decode, "{}", e);
         }
@@ -108,9 +114,9 @@ proptest! {
 #[test]
 fn truncations_and_substitutions_of_a_real_certificate() {
     use support::*;
-    let f = hcert::crypto::default_key_factory();
-    let signer = Signer::new(f, hcert::crypto::Algorithm::Es256, &[]);
-    let trust = signer.trust(hcert::crypto::default_backend());
+    let f = hcert::default_key_factory();
+    let signer = Signer::new(f, hcert::Algorithm::Es256, &[]);
+    let trust = signer.trust(hcert::default_backend());
     let hc1 = issue(
         &mut signer.issuer(f),
         &vaccination("Đặng", "Văn Đức", 1),
@@ -125,7 +131,7 @@ fn truncations_and_substitutions_of_a_real_certificate() {
             "prefix {n}"
         );
     }
-    let alphabet = base45::ALPHABET;
+    let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
     for (i, c) in hc1.bytes().enumerate().skip(4).step_by(7) {
         let replacement = alphabet[(alphabet.iter().position(|&a| a == c).unwrap() + 1) % 45];
         let mut changed = hc1.clone().into_bytes();

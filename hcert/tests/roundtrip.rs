@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::OnceLock;
 
-use hcert::crypto::{self, Algorithm};
+use hcert::{self as crypto, Algorithm};
 use hcert::{Status, UnixTime};
 use proptest::prelude::*;
 use support::*;
@@ -61,11 +61,19 @@ proptest! {
         let (factory, signer) = &signers()[which % signers().len()];
         let mut issuer = signer.issuer(*factory);
         let hc1 = issue(&mut issuer, &vaccination("Lê", "Thị Hoa", 1), UnixTime(T0.0 + DAY), 30);
-        let mut cose = hcert::decode(&hc1).unwrap();
+        let d = hcert::decode(&hc1).unwrap();
         // Alter one byte of the signed payload and re-encode the message with the old signature.
-        let i = position.index(cose.cose.payload.len());
-        cose.cose.payload[i] ^= flip;
-        let forged = hcert::cose::encode_sign1(&cose.cose.protected_bytes, &cose.cose.payload, &cose.cose.signature);
+        let mut payload = d.cose.payload().to_vec();
+        let i = position.index(payload.len());
+        payload[i] ^= flip;
+        let message = hcert::CborValue::Tag(18, Box::new(hcert::CborValue::Array(vec![
+            hcert::CborValue::Bytes(d.cose.protected_bytes().to_vec()),
+            hcert::CborValue::Map(vec![]),
+            hcert::CborValue::Bytes(payload),
+            hcert::CborValue::Bytes(d.cose.signature().to_vec()),
+        ])));
+        let mut forged = Vec::new();
+        ciborium::ser::into_writer(&message, &mut forged).unwrap();
         let forged = issuer.encode(&forged);
         for backend in crypto::backends() {
             let v = hcert::verify(&forged, &signer.trust(backend), UnixTime(T0.0 + 2 * DAY));

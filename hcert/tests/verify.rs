@@ -3,11 +3,11 @@
 
 mod support;
 
-use hcert::crypto::{self, Algorithm};
+use hcert::{self as crypto, Algorithm};
 use hcert::{CertificateType, CheckId, Outcome, Status, UnixTime};
 use support::*;
 
-fn factory() -> &'static dyn hcert::crypto::KeyFactory {
+fn factory() -> &'static dyn hcert::KeyFactory {
     crypto::default_key_factory()
 }
 
@@ -132,17 +132,17 @@ fn signer_and_signature_checks() {
 fn es256_requires_p256() {
     let signer = Signer::new(factory(), Algorithm::Es256, &[]);
     let mut key = signer.cert.public_key.clone();
-    key.kind = hcert::x509::KeyKind::EcP384;
+    key.kind = hcert::KeyKind::EcP384;
     let e = crypto::check_key_and_signature(Algorithm::Es256, &key, &[0; 96]).unwrap_err();
     assert_eq!(e.code(), "KEY_ALGORITHM_MISMATCH");
-    key.kind = hcert::x509::KeyKind::EcP256;
+    key.kind = hcert::KeyKind::EcP256;
     assert_eq!(
         crypto::check_key_and_signature(Algorithm::Es256, &key, &[0; 63])
             .unwrap_err()
             .code(),
         "SIGNATURE_MALFORMED"
     );
-    key.kind = hcert::x509::KeyKind::Rsa { bits: 1024 };
+    key.kind = hcert::KeyKind::Rsa { bits: 1024 };
     assert_eq!(
         crypto::check_key_and_signature(Algorithm::Ps256, &key, &[0; 128])
             .unwrap_err()
@@ -259,7 +259,7 @@ fn one_changed_character_never_verifies_and_a_changed_signature_is_named() {
     const B45: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
     // Level 9 (Huffman-coded, most issuers) and level 0 (stored blocks, our issuer).
     for level in [9, 0] {
-        let mut issuer = hcert::sign::Issuer::with_zlib_level(
+        let mut issuer = hcert::Issuer::with_zlib_level(
             factory()
                 .load_signing_key(Algorithm::Es256, &signer.pkcs8)
                 .unwrap(),

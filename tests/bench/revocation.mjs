@@ -79,10 +79,10 @@ async function browserMeasure(url, validHc1, revokedHc1) {
     const listsSeconds = (Date.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 500));
     const downloaded = [...lists].sort();
-    const m = await page.evaluate(({ validHc1, revokedHc1 }) => {
+    const m = await page.evaluate(async ({ validHc1, revokedHc1 }) => {
       const b = window.wasmBindings;
-      const [checkUs, lookupUs, revoked, falsePositives, filterBytes, entries, wasmBytes] = b.vaxpass_bench_revocation(validHc1, 1_000_000);
-      const [revokedCheckUs, , revokedSeen] = b.vaxpass_bench_revocation(revokedHc1, 100_000);
+      const [checkUs, lookupUs, revoked, falsePositives, filterBytes, entries, wasmBytes] = await b.vaxpass_bench_revocation(validHc1, 1_000_000);
+      const [revokedCheckUs, , revokedSeen] = await b.vaxpass_bench_revocation(revokedHc1, 100_000);
       // Reference: a JavaScript Set of 1,000,000 32-hex-digit strings, 1,000,000 lookups.
       const hex = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
       const keys = Array.from({ length: 1_000_000 }, () => hex() + hex() + hex() + hex());

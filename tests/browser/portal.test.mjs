@@ -4,6 +4,7 @@
 // Run by `./dev test` (function browser_tests), which builds the portal with the test key
 // store's trust anchor pinned and passes:
 //   VAXPASS_BIN  the vaxpass CLI      WORK  scratch dir holding keys/ (the pinned anchor's store)
+//   VAXPASS_TESTKIT  the test-aid binary (fake-camera frames)
 //   DIST         the portal build     VAXPASS_SHARED_DIR  ../shared (conformance suite)
 //   ARTIFACTS    where screenshots and the measurement report go
 import { test, before, after } from 'node:test';
@@ -17,11 +18,12 @@ import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.VAXPASS_BIN;
+const TESTKIT = process.env.VAXPASS_TESTKIT;
 const WORK = process.env.WORK;
 const DIST = process.env.DIST;
 const SHARED = process.env.VAXPASS_SHARED_DIR;
 const ARTIFACTS = process.env.ARTIFACTS;
-for (const [k, v] of Object.entries({ VAXPASS_BIN: BIN, WORK, DIST, ARTIFACTS })) {
+for (const [k, v] of Object.entries({ VAXPASS_BIN: BIN, VAXPASS_TESTKIT: TESTKIT, WORK, DIST, ARTIFACTS })) {
   if (!v) throw new Error(`${k} is not set: run the browser tests through ./dev test`);
 }
 const SUITE = SHARED && path.join(SHARED, 'conformance', 'dgc-testdata');
@@ -291,7 +293,7 @@ test('4. fake camera: the certificate is scanned and verified after only startin
   currentTest = 'camera';
   const y4m = path.join(WORK, 'camera.y4m');
   fs.writeFileSync(path.join(WORK, 'valid.txt'), valid);
-  run('qr', path.join(WORK, 'valid.txt'), '--out', y4m, '--scale', '3');
+  execFileSync(TESTKIT, ['y4m', path.join(WORK, 'valid.txt'), y4m, '3']);
   const cam = await newContext(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`]);
   const p = await openPortal(cam);
   const before = requests.length;
@@ -510,7 +512,7 @@ test('measurements: size, frame decoding, verification, degraded frames', { time
     const withCode = await timeFrames(rgbaOf(timedFrame));
     const empty = await timeFrames(new Uint8Array(640 * 480 * 4).fill(200));
     const [verifyMs, valid, verifyRustMs] = await b.vaxpass_bench_verify(hc1, 100);
-    const [revocationCheckUs, revocationLookupUs] = b.vaxpass_bench_revocation(hc1, 100000);
+    const [revocationCheckUs, revocationLookupUs] = await b.vaxpass_bench_revocation(hc1, 100000);
     return { revocationCheckUs, revocationLookupUs, results, frameMs: withCode.ms, frameRoundTrip: withCode.roundTrip, found: withCode.found, emptyMs: empty.ms, verifyMs, verifyRustMs, valid };
   }, { codes, hc1: valid });
   report.frame_decode_median_ms = m.frameMs;

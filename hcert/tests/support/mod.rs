@@ -1,12 +1,10 @@
 //! Shared helpers for hcert's integration tests: fresh signers and payloads.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-use hcert::cbor::{self, Value};
-use hcert::certgen::{self, CertificateSpec, IssuerRef, NameAttr};
-use hcert::crypto::{Algorithm, KeyFactory};
-use hcert::sign::Issuer;
-use hcert::x509::Certificate;
-use hcert::{CertificateType, UnixTime};
+use hcert::{
+    Algorithm, CborValue, Certificate, CertificateSpec, CertificateType, Issuer, IssuerRef,
+    KeyFactory, NameAttr, UnixTime,
+};
 use serde_json::json;
 
 /// 2022-01-01T00:00:00Z.
@@ -35,7 +33,7 @@ impl Signer {
         let pkcs8 = factory.generate_pkcs8(alg, 2048).unwrap();
         let key = factory.load_signing_key(alg, &pkcs8).unwrap();
         let spki = factory.public_key_der(alg, &pkcs8).unwrap();
-        let subject = certgen::name(&[
+        let subject = hcert::encode_name(&[
             (NameAttr::Country, "VN"),
             (NameAttr::CommonName, "Test DSC"),
         ]);
@@ -46,15 +44,15 @@ impl Signer {
             not_after,
             spki_der: spki.clone(),
             ca: None,
-            key_usage: certgen::KU_DIGITAL_SIGNATURE,
+            key_usage: hcert::KU_DIGITAL_SIGNATURE,
             types: types.to_vec(),
         };
         let issuer = IssuerRef {
             name: &subject,
             key: key.as_ref(),
-            key_id: certgen::key_identifier(&spki),
+            key_id: hcert::key_identifier(&spki),
         };
-        let der = certgen::build(&spec, &issuer).unwrap();
+        let der = hcert::build_certificate(&spec, &issuer).unwrap();
         Signer {
             alg,
             pkcs8,
@@ -69,7 +67,7 @@ impl Signer {
         )
     }
 
-    pub fn trust(&self, backend: &'static dyn hcert::crypto::Backend) -> hcert::TrustStore {
+    pub fn trust(&self, backend: &'static dyn hcert::Backend) -> hcert::TrustStore {
         let mut t = hcert::TrustStore::with_backend(backend);
         t.add(self.cert.clone(), Some("VN".into()));
         t
@@ -99,17 +97,12 @@ pub fn test_payload() -> serde_json::Value {
 /// Issues `payload` valid from `iat` for `days` days.
 pub fn issue(issuer: &mut Issuer, payload: &serde_json::Value, iat: UnixTime, days: i64) -> String {
     issuer
-        .issue(
-            "VN",
-            iat,
-            UnixTime(iat.0 + days * DAY),
-            &cbor::from_json(payload),
-        )
+        .issue("VN", iat, UnixTime(iat.0 + days * DAY), payload)
         .unwrap()
 }
 
-pub fn dcc_value(payload: &serde_json::Value) -> Value {
-    cbor::from_json(payload)
+pub fn dcc_value(payload: &serde_json::Value) -> CborValue {
+    hcert::json_to_cbor(payload)
 }
 
 /// Where the read-only shared reference data lives (`VAXPASS_SHARED_DIR` overrides).

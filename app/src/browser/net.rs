@@ -1,0 +1,196 @@
+//! The network and the offline copy: downloading the signed lists (`fetch`), keeping them in
+//! the Cache API, and loading them by the policy of [`crate::lists`]. Requests carry no
+//! credentials and never certificate data: they name only the published files.
+
+use std::rc::Rc;
+
+use leptos::prelude::window;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::dom::{js_err, now, storage};
+use crate::lists::{self, ListState};
+use crate::{api_url, ANCHOR_PEM, API_BASE};
+
+const LIST_CACHE: &str = "vaxpass-lists-v1";
+const SEQUENCE_KEY: &str = "vaxpass.lists.sequence";
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let resp = JsFuture::from(window().fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(js_err)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(js_err)?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+async fn open_cache() -> Result<web_sys::Cache, String> {
+    let caches = window().caches().map_err(js_err)?;
+    let cache = JsFuture::from(caches.open(LIST_CACHE))
+        .await
+        .map_err(js_err)?;
+    cache.dyn_into().map_err(js_err)
+}
+
+async fn cached_bytes(cache: &web_sys::Cache, url: &str) -> Option<Vec<u8>> {
+    let found = JsFuture::from(cache.match_with_str(url)).await.ok()?;
+    let resp: web_sys::Response = found.dyn_into().ok()?;
+    let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+async fn cache_put(cache: &web_sys::Cache, url: &str, bytes: &[u8]) -> Result<(), String> {
+    // Copied straight into a JavaScript array: a 70 MB revocation filter is not copied
+    // inside the WebAssembly memory first.
+    let body = js_sys::Uint8Array::from(bytes);
+    let resp = web_sys::Response::new_with_opt_buffer_source(Some(&body)).map_err(js_err)?;
+    JsFuture::from(cache.put_with_str(url, &resp))
+        .await
+        .map_err(js_err)?;
+    Ok(())
+}
+
+/// Downloads the index and the signed files, then the revocation slices the manifest names.
+/// Slices are named after their content and never change: one already saved is not
+/// downloaded again, so a daily update costs only its new delta.
+async fn download(cache: Option<&web_sys::Cache>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    for path in lists::list_paths() {
+        let bytes = fetch_bytes(&api_url(API_BASE, &path)).await?;
+        out.push((path, bytes));
+    }
+    for path in lists::slice_paths(&out) {
+        let url = api_url(API_BASE, &path);
+        let saved = match cache {
+            Some(c) => cached_bytes(c, &url).await,
+            None => None,
+        };
+        let bytes = match saved {
+            Some(b) => b,
+            None => fetch_bytes(&url).await?,
+        };
+        out.push((path, bytes));
+    }
+    Ok(out)
+}
+
+/// The saved copy's files.
+async fn saved_files(cache: &web_sys::Cache) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for path in lists::list_paths() {
+        if let Some(b) = cached_bytes(cache, &api_url(API_BASE, &path)).await {
+            files.push((path, b));
+        }
+    }
+    for path in lists::slice_paths(&files) {
+        if let Some(b) = cached_bytes(cache, &api_url(API_BASE, &path)).await {
+            files.push((path, b));
+        }
+    }
+    files
+}
+
+/// Saves a checked bundle for offline use and drops slices it no longer names.
+async fn save(cache: &web_sys::Cache, bundle: &hcert::Bundle) {
+    for (path, bytes) in lists::bundle_files(bundle) {
+        let _ = cache_put(cache, &api_url(API_BASE, &path), bytes).await;
+    }
+    let keep: Vec<String> = bundle
+        .slices
+        .iter()
+        .map(|(p, _)| api_url(API_BASE, p))
+        .collect();
+    let Ok(keys) = JsFuture::from(cache.keys()).await else {
+        return;
+    };
+    for request in js_sys::Array::from(&keys).iter() {
+        let Ok(request) = request.dyn_into::<web_sys::Request>() else {
+            continue;
+        };
+        let url = request.url();
+        if url.contains("/revocation/filter/") && !keep.iter().any(|k| url.ends_with(k.as_str())) {
+            let _ = JsFuture::from(cache.delete_with_str(&url)).await;
+        }
+    }
+}
+
+fn last_sequence() -> Option<u64> {
+    storage()?.get_item(SEQUENCE_KEY).ok()??.parse().ok()
+}
+
+fn check(bundle: &hcert::Bundle, anchor: &hcert::TrustAnchor) -> hcert::Result<hcert::Lists> {
+    // Keys verify through pure Rust here; ES256 certificate signatures are answered through
+    // WebCrypto per scan (`webcrypto`), injected into the verdict.
+    hcert::load_lists(
+        bundle,
+        anchor,
+        now(),
+        last_sequence(),
+        hcert::default_backend(),
+    )
+}
+
+/// Loads the lists: the network first (checked, then saved for offline use), the saved copy
+/// when the network fails or serves something that does not check out.
+pub async fn load_lists() -> ListState {
+    let Some(anchor) = hcert::pinned_anchor(ANCHOR_PEM, hcert::default_backend()) else {
+        return ListState::NoAnchor;
+    };
+    let cache = open_cache().await.ok();
+    let mut first_error = None;
+    for _ in 0..lists::NETWORK_TRIES {
+        let Ok(files) = download(cache.as_ref()).await else {
+            break;
+        };
+        let Some(bundle) = lists::bundle_from(files) else {
+            break;
+        };
+        match check(&bundle, &anchor) {
+            Ok(l) => {
+                if let Some(s) = storage() {
+                    let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
+                }
+                if let Some(cache) = &cache {
+                    save(cache, &bundle).await;
+                }
+                return ListState::Ready {
+                    lists: Rc::new(l),
+                    offline: false,
+                    fetched_at: now(),
+                };
+            }
+            Err(e) => {
+                let again = lists::retry_after(&e);
+                first_error.get_or_insert(e);
+                if !again {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(cache) = &cache {
+        if let Some(bundle) = lists::bundle_from(saved_files(cache).await) {
+            match check(&bundle, &anchor) {
+                Ok(l) => {
+                    return ListState::Ready {
+                        lists: Rc::new(l),
+                        offline: true,
+                        fetched_at: now(),
+                    }
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+    }
+    lists::failure(first_error, now())
+}

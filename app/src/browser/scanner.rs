@@ -1,0 +1,160 @@
+//! The page's side of the QR scanner worker (`vaxpass-scanner`, whose side is `worker`): the
+//! decoder is most of the code size, so it lives in a worker loaded after the page is up, and
+//! decoding never blocks the page.
+//!
+//! Protocol: the page posts `{id, kind: "frame"|"frame2"|"picture", n, width, height, rgba}`
+//! (the RGBA `ArrayBuffer` transferred, not copied); the worker answers `"ready"` once, then
+//! `{id, text?, code?, ms}` per message.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::dom::{js_err, mark_document};
+
+const SCANNER_URL: &str = "/vaxpass-scanner_loader.js";
+
+/// The scanner worker and its pending requests.
+pub struct Scanner {
+    worker: web_sys::Worker,
+    pending: Rc<RefCell<Vec<(u32, js_sys::Function)>>>,
+    next: Cell<u32>,
+    /// Messages sent before the worker said it is ready would be lost: they wait here.
+    queue: Rc<RefCell<Option<Vec<js_sys::Object>>>>,
+}
+
+thread_local! {
+    static SCANNER: RefCell<Option<Rc<Scanner>>> = const { RefCell::new(None) };
+}
+
+/// A reply of the scanner.
+pub struct ScanReply {
+    /// The QR text found.
+    pub text: Option<String>,
+    /// The error code when none was.
+    pub code: Option<String>,
+    /// The worker's decoding time.
+    pub ms: f64,
+}
+
+fn reply_object(code: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"code".into(), &code.into());
+    o.into()
+}
+
+/// The scanner worker, started on first use.
+pub fn scanner() -> Result<Rc<Scanner>, String> {
+    if let Some(s) = SCANNER.with(|s| s.borrow().clone()) {
+        return Ok(s);
+    }
+    let worker = web_sys::Worker::new(SCANNER_URL).map_err(js_err)?;
+    let pending: Rc<RefCell<Vec<(u32, js_sys::Function)>>> = Rc::default();
+    let queue: Rc<RefCell<Option<Vec<js_sys::Object>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+    let on_message = {
+        let pending = pending.clone();
+        let queue = queue.clone();
+        let worker = worker.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let data = ev.data();
+            if data.as_string().as_deref() == Some("ready") {
+                mark_document("data-scanner", "ready");
+                for msg in queue.borrow_mut().take().unwrap_or_default() {
+                    let rgba =
+                        js_sys::Reflect::get(&msg, &"rgba".into()).unwrap_or(JsValue::UNDEFINED);
+                    let _ = worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&rgba));
+                }
+                return;
+            }
+            let id = js_sys::Reflect::get(&data, &"id".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map(|v| v as u32);
+            let resolve = {
+                let mut p = pending.borrow_mut();
+                p.iter()
+                    .position(|(i, _)| Some(*i) == id)
+                    .map(|k| p.swap_remove(k).1)
+            };
+            if let Some(f) = resolve {
+                let _ = f.call1(&JsValue::NULL, &data);
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // A crashed decoder poisons its instance: answer everything pending and start afresh next
+    // time.
+    let on_error = {
+        let pending = pending.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            SCANNER.with(|s| s.borrow_mut().take());
+            for (_, f) in pending.borrow_mut().drain(..) {
+                let _ = f.call1(&JsValue::NULL, &reply_object("SCANNER_FAILED"));
+            }
+        })
+    };
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    let s = Rc::new(Scanner {
+        worker,
+        pending,
+        next: Cell::new(1),
+        queue,
+    });
+    SCANNER.with(|slot| *slot.borrow_mut() = Some(s.clone()));
+    Ok(s)
+}
+
+/// Sends RGBA pixels (an `ArrayBuffer`, transferred) to the scanner and awaits its answer.
+pub async fn scan(kind: &str, rgba: JsValue, width: u32, height: u32, n: u64) -> ScanReply {
+    let failed = |code: &str| ScanReply {
+        text: None,
+        code: Some(code.to_string()),
+        ms: 0.0,
+    };
+    let Ok(sc) = scanner() else {
+        return failed("SCANNER_FAILED");
+    };
+    let id = sc.next.get();
+    sc.next.set(id.wrapping_add(1));
+    let msg = js_sys::Object::new();
+    for (k, v) in [
+        ("id", JsValue::from(id)),
+        ("kind", kind.into()),
+        ("n", JsValue::from(n as f64)),
+        ("width", width.into()),
+        ("height", height.into()),
+        ("rgba", rgba.clone()),
+    ] {
+        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+    }
+    let pending = sc.pending.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _| pending.borrow_mut().push((id, resolve)));
+    let queued = match sc.queue.borrow_mut().as_mut() {
+        Some(q) => {
+            q.push(msg.clone());
+            true
+        }
+        None => false,
+    };
+    if !queued
+        && sc
+            .worker
+            .post_message_with_transfer(&msg, &js_sys::Array::of1(&rgba))
+            .is_err()
+    {
+        sc.pending.borrow_mut().retain(|(i, _)| *i != id);
+        return failed("SCANNER_FAILED");
+    }
+    let data = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+    let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
+    ScanReply {
+        text: get("text").and_then(|v| v.as_string()),
+        code: get("code").and_then(|v| v.as_string()),
+        ms: get("ms").and_then(|v| v.as_f64()).unwrap_or(0.0),
+    }
+}

@@ -1,0 +1,405 @@
+//! The command line as `clap` reads it: every subcommand, flag and value. Enum-valued flags
+//! are `clap::ValueEnum`s, so a wrong value is refused with the list of right ones.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// `vaxpass`: its global options and the subcommand.
+#[derive(Parser)]
+#[command(
+    name = "vaxpass",
+    version,
+    about = "EU Digital COVID Certificates for Viet Nam"
+)]
+pub struct Cli {
+    /// Language of messages for people: en or vi.
+    #[arg(long, global = true, value_enum, default_value = "en")]
+    pub lang: LangArg,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Decode a certificate without verifying it.
+    Decode(DecodeArgs),
+    /// Verify a certificate against trusted signer certificates.
+    Verify(VerifyArgs),
+    /// Manage the country signing CA and document signers.
+    Keys(KeysArgs),
+    /// Sign certificates for a batch of vaccination records (CSV or JSON Lines).
+    Issue(IssueArgs),
+    /// Write realistic synthetic vaccination records (for tests and benchmarks).
+    GenRecords(GenRecordsArgs),
+    /// Publish the signed static API (trust lists, value sets, index) atomically.
+    Publish(PublishArgs),
+    /// Revoke certificates (by UVCI, or a file of UVCIs, `HC1:` texts or certificates.jsonl
+    /// lines) or a whole document signer; or list what is revoked. Takes effect at the next
+    /// `publish`.
+    Revoke(RevokeArgs),
+    /// Serve the published trust lists and the verifier portal.
+    Serve(ServeArgs),
+    /// Draw text (a certificate) as a QR code image: PNG, or SVG when OUT ends in `.svg`.
+    Qr(QrArgs),
+    /// Run the dgc-testdata conformance suite found below DIR.
+    Conformance(ConformanceArgs),
+}
+
+/// QR images `issue` writes per certificate.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum QrArg {
+    /// No images (the fastest).
+    None,
+    /// 1-bit PNG.
+    Png,
+    /// SVG.
+    Svg,
+}
+
+/// Signature algorithm of new keys.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AlgArg {
+    /// ECDSA P-256 (recommended).
+    #[value(name = "ES256")]
+    Es256,
+    /// RSASSA-PSS.
+    #[value(name = "PS256")]
+    Ps256,
+}
+
+/// Options of a new document signer.
+#[derive(clap::Args)]
+pub struct KeyArgs {
+    /// Signature algorithm.
+    #[arg(long, value_enum, default_value = "ES256")]
+    pub alg: AlgArg,
+    /// RSA modulus size for PS256 document signers (2048 or 3072).
+    #[arg(long, default_value_t = 2048)]
+    pub rsa_bits: usize,
+    /// Certificate types the signer may sign, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub types: Vec<TypeArg>,
+    /// Start of validity (RFC 3339; default now).
+    #[arg(long)]
+    pub valid_from: Option<String>,
+    /// Days of validity of the document signer.
+    #[arg(long, default_value_t = 730)]
+    pub valid_days: i64,
+    /// Organisation in subject names.
+    #[arg(long, default_value = "Bộ Y tế (Ministry of Health)")]
+    pub organization: String,
+}
+
+/// `vaxpass keys …`.
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create a key store: country signing CA, document signer, trust-list signer.
+    Init(KeysInitArgs),
+    /// Add another document signer (rotation, or a signer for one certificate type).
+    AddSigner(KeysAddSignerArgs),
+    /// Make a document signer the one `issue` uses.
+    Activate(KeysActivateArgs),
+    /// List the document signers.
+    List(KeysListArgs),
+}
+
+/// The `--lang` values.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Tiếng Việt.
+    Vi,
+}
+
+/// Revocation reasons, as the log records them.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReasonArg {
+    /// Issued with wrong data (wrong person, dose or date).
+    WrongData,
+    /// Obtained by fraud.
+    Fraud,
+    /// The signing key is compromised.
+    KeyCompromise,
+    /// Replaced by a newer certificate.
+    Superseded,
+}
+
+/// QR error-correction levels.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum EccArg {
+    /// About 7% of the code can be restored.
+    L,
+    /// About 15%.
+    M,
+    /// About 25% (HCERT recommends it).
+    Q,
+    /// About 30%.
+    H,
+}
+
+/// Certificate types.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TypeArg {
+    /// Vaccination.
+    V,
+    /// Test.
+    T,
+    /// Recovery.
+    R,
+}
+
+/// Arguments of `decode`.
+#[derive(clap::Args)]
+pub struct DecodeArgs {
+    /// `HC1:` text, a file holding it, a PNG/JPEG image of the QR code, or `-` for stdin.
+    pub input: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// `HC1:` text, a file holding it, a PNG/JPEG image of the QR code, or `-` for stdin.
+    pub input: String,
+    /// A signer certificate (DER or PEM) or an EU gateway trust list (JSON). Repeatable.
+    /// Checks no revocation; use --published for that.
+    #[arg(long = "trust", required_unless_present = "published")]
+    pub trust: Vec<PathBuf>,
+    /// A published tree (`publish --out` or one version of it): its trust list and
+    /// revocation filter, their signatures checked against --anchor.
+    #[arg(long, requires = "anchor", conflicts_with = "trust")]
+    pub published: Option<PathBuf>,
+    /// The pinned trust-list signing certificate (PEM) for --published.
+    #[arg(long, requires = "published")]
+    pub anchor: Option<PathBuf>,
+    /// The issuer's key store: check revocation against its exact log (gives the reason)
+    /// instead of the published filter. Needs --published.
+    #[arg(long, requires = "published")]
+    pub keys: Option<PathBuf>,
+    /// Verify as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Print the full verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `keys`.
+#[derive(clap::Args)]
+pub struct KeysArgs {
+    /// What to do with the key store.
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// Arguments of `issue`.
+#[derive(clap::Args)]
+pub struct IssueArgs {
+    /// Key store directory.
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// Records to issue (see docs/records.md).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output directory (empty, or a run to --resume).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// QR images per certificate.
+    #[arg(long, value_enum, default_value = "none")]
+    pub qr: QrArg,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Continue an interrupted run in --out.
+    #[arg(long)]
+    pub resume: bool,
+    /// Issue time (RFC 3339) instead of now; fixed for the whole run.
+    #[arg(long)]
+    pub issued_at: Option<String>,
+    /// Verify every certificate before writing it (default: one in 1000).
+    #[arg(long)]
+    pub verify_all: bool,
+    /// Pixels per QR module in PNG images.
+    #[arg(long, default_value_t = 4)]
+    pub png_scale: usize,
+    /// zlib level of the certificate payload: 0 writes stored blocks (a standard zlib
+    /// stream; certificate payloads do not compress, so it is as small and far faster), 9
+    /// gives the `78 DA` header most issuers use.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=9))]
+    pub zlib_level: u32,
+    /// Milliseconds between durable checkpoints (what a crash can lose and redo).
+    #[arg(long, default_value_t = 1500)]
+    pub checkpoint_ms: u64,
+}
+
+/// Arguments of `gen-records`.
+#[derive(clap::Args)]
+pub struct GenRecordsArgs {
+    /// Number of records.
+    #[arg(long)]
+    pub count: u64,
+    /// Random seed (same seed, same records).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Share of records deliberately broken (0–1).
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Output file (default: stdout). `.jsonl` writes JSON Lines.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Force JSON Lines.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+/// Arguments of `publish`.
+#[derive(clap::Args)]
+pub struct PublishArgs {
+    /// Key store directory.
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// Output directory (its `current` link is replaced atomically).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Partner trust lists in EU gateway JSON format to include. Repeatable.
+    #[arg(long = "extra-trust")]
+    pub extra_trust: Vec<PathBuf>,
+    /// Days the published lists stay valid.
+    #[arg(long, default_value_t = 7)]
+    pub valid_days: i64,
+    /// Hours until the next planned publication (announced in the index).
+    #[arg(long, default_value_t = 24)]
+    pub update_hours: i64,
+    /// Publication time (RFC 3339) instead of now.
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+/// Arguments of `revoke`.
+#[derive(clap::Args)]
+pub struct RevokeArgs {
+    /// Key store directory (the revocation logs live there).
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// A certificate's UVCI. Repeatable.
+    #[arg(long, conflicts_with_all = ["file", "signer", "list"])]
+    pub uvci: Vec<String>,
+    /// One certificate per line: a UVCI, an `HC1:` text, or a JSON line with "uvci" or
+    /// "hc1" (an `issue` run's certificates.jsonl). `-` reads stdin.
+    #[arg(long, conflicts_with_all = ["signer", "list"])]
+    pub file: Option<PathBuf>,
+    /// Revoke a document signer (Base64 kid): it leaves the published trust lists and
+    /// `issue` refuses it.
+    #[arg(long, conflicts_with = "list")]
+    pub signer: Option<String>,
+    /// Why it is revoked.
+    #[arg(long, value_enum, required_unless_present = "list")]
+    pub reason: Option<ReasonArg>,
+    /// List what is revoked.
+    #[arg(long)]
+    pub list: bool,
+    /// Revocation time (RFC 3339) instead of now.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+/// Arguments of `serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// A `publish --out` directory.
+    #[arg(long = "trust-lists")]
+    pub trust_lists: PathBuf,
+    /// The portal build (`dist/`).
+    #[arg(long)]
+    pub app: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Do not write access logs.
+    #[arg(long)]
+    pub no_access_log: bool,
+}
+
+/// Arguments of `qr`.
+#[derive(clap::Args)]
+pub struct QrArgs {
+    /// `HC1:` text, a file holding it, a PNG/JPEG image of a QR code, or `-` for stdin.
+    pub input: String,
+    /// Output image.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Pixels per module (PNG).
+    #[arg(long, default_value_t = 4)]
+    pub scale: usize,
+    /// Error correction level: Q is the HCERT recommendation.
+    #[arg(long, value_enum, default_value = "Q", ignore_case = true)]
+    pub ecc: EccArg,
+}
+
+/// Arguments of `conformance`.
+#[derive(clap::Args)]
+pub struct ConformanceArgs {
+    /// The suite directory (e.g. ../shared/conformance/dgc-testdata).
+    pub dir: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Allowlist of known test-data errors (default: the one built in).
+    #[arg(long)]
+    pub allowlist: Option<PathBuf>,
+}
+
+/// Arguments of `keys init`.
+#[derive(clap::Args)]
+pub struct KeysInitArgs {
+    /// Key store directory (new or empty; never under a published or served directory).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Issuing country.
+    #[arg(long, default_value = "VN")]
+    pub country: String,
+    /// The new document signer.
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+/// Arguments of `keys add-signer`.
+#[derive(clap::Args)]
+pub struct KeysAddSignerArgs {
+    /// Key store directory.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// The new document signer.
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Make it the signer `issue` uses.
+    #[arg(long)]
+    pub activate: bool,
+}
+
+/// Arguments of `keys activate`.
+#[derive(clap::Args)]
+pub struct KeysActivateArgs {
+    /// Key store directory.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Its kid (Base64).
+    pub kid: String,
+}
+
+/// Arguments of `keys list`.
+#[derive(clap::Args)]
+pub struct KeysListArgs {
+    /// Key store directory.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,37 @@
+//! `vaxpass publish --keys DIR --out DIR`: a new signed version of the static API.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::PublishArgs;
+use crate::commands::common::time_or_now;
+
+pub(crate) fn run(a: PublishArgs) -> Result<ExitCode> {
+    let opts = vaxpass_publish::Options {
+        now: time_or_now("--now", a.now.as_deref())?,
+        keys: a.keys,
+        out: a.out,
+        extra_trust: a.extra_trust,
+        valid_days: a.valid_days,
+        update_hours: a.update_hours,
+    };
+    let p = vaxpass_publish::publish_report(&opts)?;
+    let r = &p.revocation;
+    println!("published {}", p.dir.display());
+    println!(
+        "revocation: {} certificates; filter {} bytes in {} ({}, false positives {:.2e}); EU batches {} ({} new)",
+        r.entries,
+        r.filter_bytes,
+        if r.base_rebuilt { "a new base" } else { "base + deltas" },
+        r.new_delta_bytes
+            .map_or_else(|| "no new delta".to_string(), |b| format!("new delta {b} bytes")),
+        r.false_positive_rate,
+        r.batches.0,
+        r.batches.1,
+    );
+    if p.revoked_signers > 0 {
+        println!("left out {} revoked document signer(s)", p.revoked_signers);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,135 @@
+//! The revocation data a verifier checks certificates against (HCERT.md §5): the published
+//! filters or the issuer's exact log.
+
+use std::collections::HashMap;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::decode::chain::Decoded;
+use crate::error::{Error, Result, TrustListErrorKind};
+use crate::revocation::fuse::FuseFilter;
+use crate::revocation::hash::{country_uci_hash, filter_key, hashes};
+use crate::revocation::manifest::FilterManifest;
+use crate::time::UnixTime;
+
+/// The revocation data a verifier checks certificates against: probabilistic filters (the
+/// published, offline form) or the exact list with reasons (the issuer's own log).
+#[derive(Debug, Clone, Default)]
+pub struct RevocationList {
+    /// When the list was issued.
+    pub issued: Option<UnixTime>,
+    /// After this time the list is out of date and nothing verifies as valid.
+    pub expires: Option<UnixTime>,
+    filters: Vec<FuseFilter>,
+    exact: Option<HashMap<[u8; 16], String>>,
+    entries: u64,
+}
+
+impl RevocationList {
+    /// A list from published filter slices (files given by path), each checked against the
+    /// SHA-256 the manifest pins.
+    pub fn from_manifest(manifest: &FilterManifest, slices: &[(&str, &[u8])]) -> Result<Self> {
+        let mut filters = Vec::with_capacity(manifest.slices.len());
+        for s in &manifest.slices {
+            let (_, bytes) = slices
+                .iter()
+                .find(|(p, _)| *p == s.path)
+                .ok_or_else(|| filter_error(&format!("{} is missing", s.path)))?;
+            if base16ct::lower::encode_string(&Sha256::digest(bytes)) != s.sha256 {
+                return Err(Error::TrustListInvalid {
+                    kind: TrustListErrorKind::Digest,
+                    reason: format!("{}: content does not match its signed SHA-256", s.path),
+                });
+            }
+            let f = FuseFilter::from_bytes(bytes)?;
+            if f.len() as u64 != s.entries || f.width().bits() != s.bits {
+                return Err(filter_error(&format!(
+                    "{} does not match the manifest",
+                    s.path
+                )));
+            }
+            filters.push(f);
+        }
+        Ok(RevocationList {
+            issued: None,
+            expires: None,
+            entries: filters.iter().map(|f| f.len() as u64).sum(),
+            filters,
+            exact: None,
+        })
+    }
+
+    /// The exact list: revocation hashes (COUNTRYCODEUCI or SIGNATURE) with their reasons.
+    pub fn exact(hashes: HashMap<[u8; 16], String>) -> Self {
+        RevocationList {
+            entries: hashes.len() as u64,
+            exact: Some(hashes),
+            ..RevocationList::default()
+        }
+    }
+
+    /// Revoked certificates listed.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Chance that a certificate not revoked is reported revoked (0 for the exact list).
+    pub fn false_positive_rate(&self) -> f64 {
+        self.filters
+            .iter()
+            .filter(|f| !f.is_empty())
+            .map(|f| f.width().false_positive_rate())
+            .fold(0.0, |a, b| a + b)
+    }
+
+    /// Bytes of filter storage held in memory.
+    pub fn memory_bytes(&self) -> usize {
+        self.filters.iter().map(FuseFilter::storage_bytes).sum()
+    }
+
+    /// Whether the filters hold this COUNTRYCODEUCI hash.
+    pub fn filters_contain(&self, hash: &[u8; 16]) -> bool {
+        let key = filter_key(hash);
+        self.filters.iter().any(|f| f.contains(key))
+    }
+
+    /// Checks a certificate at `now`: `Revoked` (with the reason when the exact list is
+    /// known), or `TrustListInvalid` when the list is out of date.
+    pub fn check(&self, decoded: &Decoded, now: UnixTime) -> Result<()> {
+        if let Some(exp) = self.expires.filter(|&e| now > e) {
+            return Err(Error::TrustListInvalid {
+                kind: TrustListErrorKind::Expired,
+                reason: format!("the revocation list expired at {}", exp.rfc3339()),
+            });
+        }
+        let ci = decoded
+            .dcc
+            .single_entry()
+            .ok()
+            .and_then(|e| e.ci())
+            .ok_or(Error::ClaimMissing { claim: "ci" })?;
+        let Some(iss) = decoded.claims.iss.as_deref() else {
+            // Lists are per issuing country: one without `iss` is on none of them.
+            return Ok(());
+        };
+        let ccuci = country_uci_hash(iss, ci);
+        match &self.exact {
+            Some(map) => match hashes(decoded).iter().find_map(|(_, h)| map.get(h)) {
+                Some(reason) => Err(Error::Revoked {
+                    reason: Some(reason.clone()),
+                }),
+                None => Ok(()),
+            },
+            // One hash, one lookup per slice: the filters hold COUNTRYCODEUCI keys only.
+            None if self.filters_contain(&ccuci) => Err(Error::Revoked { reason: None }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn filter_error(reason: &str) -> Error {
+    Error::TrustListInvalid {
+        kind: TrustListErrorKind::Malformed,
+        reason: format!("revocation filter: {reason}"),
+    }
+}
