@@ -102,6 +102,10 @@ fn bench_verify(c: &mut Criterion, backend: &'static dyn Backend) {
         g.bench_function("base45", |b| {
             b.iter(|| black_box(hcert::decode_base45(black_box(b45)).is_ok()))
         });
+        // The `base45` crate's decoder, for the comparison in `decode/base45.rs`.
+        g.bench_function("base45_crate", |b| {
+            b.iter(|| black_box(base45::decode(black_box(b45)).is_ok()))
+        });
         g.bench_function("inflate", |b| {
             b.iter(|| black_box(hcert::inflate(black_box(&compressed), 1 << 16).is_ok()))
         });
@@ -304,6 +308,9 @@ fn main() {
                         100.0 * us / whole_us
                     ));
                 }
+            }
+            if let Some(ops) = ops_per_sec(&dir, &g, "base45_crate") {
+                line.push_str(&format!(" [base45 crate instead: {:.2} µs]", 1e6 / ops));
             }
             println!("{line}");
         }

@@ -79,10 +79,14 @@ fn convert(value: Value) -> core::result::Result<serde_json::Value, ConvertError
                     p.push(key.clone());
                     (p, r)
                 })?;
-                if out.contains_key(&key) {
-                    return fail(format!("duplicate key {key:?}"));
+                match out.entry(key) {
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(v);
+                    }
+                    serde_json::map::Entry::Occupied(slot) => {
+                        return fail(format!("duplicate key {:?}", slot.key()));
+                    }
                 }
-                out.insert(key, v);
             }
             J::Object(out)
         }
@@ -132,7 +136,7 @@ pub(crate) fn from_json(value: &serde_json::Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::cose::read_value as decode;
+    use crate::decode::cbor::read_value as decode;
     use proptest::prelude::*;
 
     fn hex(s: &str) -> Vec<u8> {

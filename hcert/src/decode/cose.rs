@@ -14,11 +14,8 @@ use coset::iana;
 use coset::iana::EnumI64 as _;
 use coset::{AsCborValue as _, RegisteredLabelWithPrivate};
 
+use crate::decode::cbor::read_value;
 use crate::error::{Error, Result};
-
-/// Nesting limit for CBOR. A COSE_Sign1 with its payload nests about six levels deep; the cap
-/// keeps hostile input from exhausting the stack (a wasm stack is 1 MiB).
-pub(crate) const MAX_DEPTH: usize = 32;
 
 /// CBOR tag of COSE_Sign1.
 const TAG_SIGN1: u64 = 18;
@@ -86,20 +83,6 @@ pub struct CoseSign1 {
     /// The envelope it came in.
     pub envelope: Envelope,
     inner: coset::CoseSign1,
-}
-
-/// Reads exactly one CBOR item spanning all of `data`, nesting capped at 32 levels.
-pub fn read_value(data: &[u8]) -> Result<Value> {
-    let mut rest = data;
-    let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, MAX_DEPTH)
-        .map_err(|e| cbor_error(&e, data.len()))?;
-    if !rest.is_empty() {
-        return Err(Error::CborMalformed {
-            offset: data.len() - rest.len(),
-            reason: "trailing bytes after the data item".into(),
-        });
-    }
-    Ok(value)
 }
 
 fn cbor_error<T: core::fmt::Debug>(e: &ciborium::de::Error<T>, len: usize) -> Error {
@@ -219,8 +202,48 @@ impl CoseSign1 {
 
     /// The bytes the signature covers: `["Signature1", protected, h'', payload]`
     /// (RFC 9052 §4.4), using the protected header exactly as received.
+    ///
+    /// Written directly rather than through coset's `tbs_data`, which clones the payload into a
+    /// CBOR tree and serialises it (0.9 µs of a 58 µs native verification; this takes 0.1 µs);
+    /// a property test checks both give the same bytes.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        self.inner.tbs_data(b"")
+        let protected = &self.inner.protected;
+        if protected.original_data.is_none() && !protected.header.is_empty() {
+            // Built here rather than decoded: let coset serialise the header.
+            return self.inner.tbs_data(b"");
+        }
+        let (protected, payload) = (self.protected_bytes(), self.payload());
+        let mut out = Vec::with_capacity(protected.len() + payload.len() + 32);
+        out.push(0x84); // array(4)
+        out.push(0x6A); // text(10)
+        out.extend_from_slice(b"Signature1");
+        bstr_head(protected.len(), &mut out);
+        out.extend_from_slice(protected);
+        out.push(0x40); // external_aad: h''
+        bstr_head(payload.len(), &mut out);
+        out.extend_from_slice(payload);
+        out
+    }
+}
+
+/// The head of a definite-length byte string (RFC 8949 §3.1, shortest form).
+fn bstr_head(len: usize, out: &mut Vec<u8>) {
+    let len = len as u64;
+    match len {
+        0..=23 => out.push(0x40 | len as u8),
+        24..=0xFF => out.extend_from_slice(&[0x58, len as u8]),
+        0x100..=0xFFFF => {
+            out.push(0x59);
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        0x1_0000..=0xFFFF_FFFF => {
+            out.push(0x5A);
+            out.extend_from_slice(&(len as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(0x5B);
+            out.extend_from_slice(&len.to_be_bytes());
+        }
     }
 }
 
@@ -390,5 +413,26 @@ mod tests {
         ]));
         assert_eq!(seen, generic);
         assert_eq!(m.signature(), &[1; 256][..]);
+    }
+
+    proptest::proptest! {
+        /// The hand-written Sig_structure is coset's, byte for byte.
+        #[test]
+        fn signed_bytes_are_cosets(
+            protected_len in 0usize..3,
+            payload_len in proptest::prop_oneof![0usize..30, 250usize..260, 65_530usize..65_540],
+        ) {
+            let protected: &[u8] = [&[][..], &[0xA0][..], &[0xA1, 0x01, 0x26][..]][protected_len];
+            let mut message = Vec::new();
+            message.extend_from_slice(&[0xD2, 0x84]);
+            bstr_head(protected.len(), &mut message);
+            message.extend_from_slice(protected);
+            message.push(0xA0);
+            bstr_head(payload_len, &mut message);
+            message.extend(std::iter::repeat_n(0xAB, payload_len));
+            message.extend_from_slice(&[0x41, 0x00]);
+            let m = decode_sign1(&message).unwrap();
+            proptest::prop_assert_eq!(m.signed_bytes(), m.inner.tbs_data(b""));
+        }
     }
 }

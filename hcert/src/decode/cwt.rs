@@ -8,7 +8,8 @@
 use ciborium::Value;
 use coset::{cwt::Timestamp, iana, AsCborValue as _};
 
-use crate::decode::cose::{coset_error, read_value};
+use crate::decode::cbor::read_value;
+use crate::decode::cose::coset_error;
 use crate::error::{Error, Result};
 use crate::time::UnixTime;
 

@@ -1,7 +1,9 @@
 //! Decoding, stage by stage (hcert_spec §3–§4): `prefix` → `base45` → `zlib` → `cose` →
-//! `cwt` → `payload`, chained by `chain`. No stage verifies anything.
+//! `cwt` → `payload`, chained by `chain`; `cbor` reads the CBOR items `cose` and `cwt` hand to
+//! coset. No stage verifies anything.
 
 pub(crate) mod base45;
+pub(crate) mod cbor;
 pub(crate) mod cbor_json;
 pub(crate) mod chain;
 pub(crate) mod cose;
@@ -11,9 +13,10 @@ pub(crate) mod prefix;
 pub(crate) mod zlib;
 
 pub use base45::decode as decode_base45;
+pub use cbor::read_value as decode_cbor;
 pub use cbor_json::into_json as cbor_to_json;
 pub use chain::{decode, decode_cose, decode_with, Decoded, Limits};
-pub use cose::{decode_sign1, read_value as decode_cbor};
+pub use cose::decode_sign1;
 pub use cose::{Algorithm, CoseSign1, Envelope};
 pub use cwt::decode_claims;
 pub use cwt::Claims;
