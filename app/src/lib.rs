@@ -18,9 +18,36 @@ pub mod portal;
 
 pub use vaxpass_i18n as i18n;
 
-/// The trust-list signing certificate pinned at build time (`VAXPASS_ANCHOR`; empty when the
-/// build had none, and then nothing verifies).
-pub const ANCHOR_PEM: &str = include_str!(concat!(env!("OUT_DIR"), "/anchor.pem"));
+/// The trust-list signer pinned at build time (`VAXPASS_ANCHOR`), as `build.rs` extracted it
+/// from the certificate: its key, subject and validity.
+#[derive(Debug, Clone, Copy)]
+pub struct PinnedAnchor {
+    /// SubjectPublicKeyInfo, DER.
+    pub spki: &'static [u8],
+    /// Subject of the certificate.
+    pub subject: &'static str,
+    /// Validity start (NumericDate).
+    pub not_before: u64,
+    /// Validity end (NumericDate).
+    pub not_after: u64,
+}
+
+/// The pinned anchor; `None` when the build had none, and then nothing verifies.
+pub const ANCHOR: Option<PinnedAnchor> = include!(concat!(env!("OUT_DIR"), "/anchor.rs"));
+
+/// The pinned anchor, ready to check signatures, or `None` (no anchor, or an unusable key).
+pub fn pinned_anchor() -> Option<hcert::TrustAnchor> {
+    let a = ANCHOR?;
+    let secs = |s: u64| hcert::UnixTime(i64::try_from(s).unwrap_or(i64::MAX));
+    hcert::TrustAnchor::from_parts(
+        a.spki,
+        a.subject.to_string(),
+        secs(a.not_before),
+        secs(a.not_after),
+        hcert::default_backend(),
+    )
+    .ok()
+}
 
 /// Base URL of the static API (`VAXPASS_API` at build time); `None` means the portal's own
 /// origin.

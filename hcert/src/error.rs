@@ -198,6 +198,12 @@ pub enum Error {
     },
     /// The signature does not verify with any trusted certificate for the kid.
     SignatureInvalid,
+    /// This build or device cannot do the arithmetic the signature needs (an RSA signature
+    /// in a browser without WebCrypto): the certificate cannot be checked here.
+    CryptoUnavailable {
+        /// What is missing.
+        what: &'static str,
+    },
     /// The verification time is before the issue time.
     NotYetValid {
         /// Issued at (NumericDate).
@@ -296,6 +302,9 @@ pub enum TrustListErrorKind {
     NotYetValid,
     /// Older than a list already accepted (rollback).
     Rollback,
+    /// The pinned trust anchor itself is not usable (expired, not yet valid, or its key usage
+    /// does not allow signing).
+    AnchorInvalid,
 }
 
 impl TrustListErrorKind {
@@ -308,6 +317,7 @@ impl TrustListErrorKind {
             Self::Expired => "TRUST_LIST_EXPIRED",
             Self::NotYetValid => "TRUST_LIST_NOT_YET_VALID",
             Self::Rollback => "TRUST_LIST_ROLLBACK",
+            Self::AnchorInvalid => "TRUST_ANCHOR_INVALID",
         }
     }
 }
@@ -343,6 +353,7 @@ impl Error {
             Error::KeyUnsupported { .. } => "KEY_UNSUPPORTED",
             Error::SignatureMalformed { .. } => "SIGNATURE_MALFORMED",
             Error::SignatureInvalid => "SIGNATURE_INVALID",
+            Error::CryptoUnavailable { .. } => "CRYPTO_UNAVAILABLE",
             Error::NotYetValid { .. } => "NOT_YET_VALID",
             Error::Expired { .. } => "EXPIRED",
             Error::IssuedBeforeSigner { .. } => "ISSUED_BEFORE_SIGNER_VALID",
@@ -387,7 +398,8 @@ impl Error {
             | Error::KeyAlgorithmMismatch { .. }
             | Error::KeyUnsupported { .. }
             | Error::SignatureMalformed { .. }
-            | Error::SignatureInvalid => Stage::Signature,
+            | Error::SignatureInvalid
+            | Error::CryptoUnavailable { .. } => Stage::Signature,
             Error::NotYetValid { .. }
             | Error::Expired { .. }
             | Error::IssuedBeforeSigner { .. }
@@ -444,6 +456,7 @@ impl Error {
             Error::KeyUnsupported { key } => format!("unsupported signer key {key}"),
             Error::SignatureMalformed { reason } => format!("signature: {reason}"),
             Error::SignatureInvalid => "signature does not verify".into(),
+            Error::CryptoUnavailable { what } => format!("cannot check the signature here: {what}"),
             Error::NotYetValid { iat } => format!("iat {iat} is after the verification time"),
             Error::Expired { exp } => format!("exp {exp} is before the verification time"),
             Error::IssuedBeforeSigner {

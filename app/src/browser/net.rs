@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::browser::dom::{js_err, now, storage};
 use crate::lists::{self, ListState};
-use crate::{api_url, ANCHOR_PEM, API_BASE};
+use crate::{api_url, API_BASE};
 
 const LIST_CACHE: &str = "vaxpass-lists-v1";
 const SEQUENCE_KEY: &str = "vaxpass.lists.sequence";
@@ -141,7 +141,7 @@ fn check(bundle: &hcert::Bundle, anchor: &hcert::TrustAnchor) -> hcert::Result<h
 /// Loads the lists: the network first (checked, then saved for offline use), the saved copy
 /// when the network fails or serves something that does not check out.
 pub async fn load_lists() -> ListState {
-    let Some(anchor) = hcert::pinned_anchor(ANCHOR_PEM, hcert::default_backend()) else {
+    let Some(anchor) = crate::pinned_anchor() else {
         return ListState::NoAnchor;
     };
     let cache = open_cache().await.ok();

@@ -507,6 +507,10 @@ pub fn reason(lang: Lang, e: &Error) -> String {
             "The authority that signed this certificate is not on this verifier's trust list, so it cannot be checked. Update the trust list or ask for another certificate.",
             "Cơ quan đã ký chứng nhận này không có trong danh sách tin cậy nên không thể kiểm tra. Hãy cập nhật danh sách tin cậy hoặc yêu cầu chứng nhận khác.",
         ),
+        Error::CryptoUnavailable { .. } => fixed(
+            "This device cannot check this kind of signature (the browser offers no WebCrypto here), so the certificate cannot be verified on it. Use a current browser over HTTPS.",
+            "Thiết bị này không kiểm tra được loại chữ ký này (trình duyệt không có WebCrypto tại đây) nên không thể kiểm tra chứng nhận. Hãy dùng trình duyệt mới qua HTTPS.",
+        ),
         Error::KeyAlgorithmMismatch { .. } | Error::KeyUnsupported { .. } => fixed(
             "The signing key of the issuing authority does not match the signature type. Treat the certificate as not valid.",
             "Khóa ký của cơ quan cấp không khớp với loại chữ ký. Coi chứng nhận là không hợp lệ.",
@@ -602,6 +606,10 @@ pub fn reason(lang: Lang, e: &Error) -> String {
             TrustListErrorKind::NotYetValid => fixed(
                 "The trust list is dated in the future. Check the device's date and time.",
                 "Danh sách tin cậy ghi ngày trong tương lai. Hãy kiểm tra ngày giờ của thiết bị.",
+            ),
+            TrustListErrorKind::AnchorInvalid => fixed(
+                "The trust anchor this verifier was built with is not valid now (check the device's date and time, or update the verifier).",
+                "Chứng thư gốc mà trình kiểm tra được dựng cùng hiện không có hiệu lực (hãy kiểm tra ngày giờ của thiết bị hoặc cập nhật trình kiểm tra).",
             ),
             TrustListErrorKind::Rollback => fixed(
                 "The trust list offered is older than one this device already used, so it was refused (a rollback). Try again later.",

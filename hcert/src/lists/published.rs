@@ -103,7 +103,8 @@ fn invalid(kind: TrustListErrorKind, reason: impl Into<String>) -> Error {
     }
 }
 
-/// The pinned anchor, from the PEM compiled into the app (empty when the build had none).
+/// The pinned anchor, from the PEM compiled into an application (empty when the build had
+/// none).
 pub fn anchor(pem: &str, backend: &'static dyn Backend) -> Option<TrustAnchor> {
     if pem.trim().is_empty() {
         return None;

@@ -26,7 +26,7 @@ use crate::time::UnixTime;
 use crate::verify::crypto::backend::SigningKey;
 use crate::verify::crypto::backend::{Backend, VerifyingKey};
 use crate::verify::crypto::ecdsa_der;
-use crate::verify::x509::{self, Certificate, KeyKind};
+use crate::verify::x509::{self, Certificate, KeyKind, PublicKeyInfo};
 
 /// Clock skew tolerated on a list's issue time: devices' clocks are often minutes off.
 pub const CLOCK_SKEW: i64 = 600;
@@ -79,23 +79,35 @@ struct SignatureFile {
     signature: String,
 }
 
-/// The pinned trust-list signing certificate and its parsed key.
+/// The pinned trust-list signer: its public key, the validity of its certificate, and the
+/// key ready to verify. Built from the certificate ([`TrustAnchor::from_pem`]) or from parts
+/// a build step extracted from it ([`TrustAnchor::from_parts`]: the portal pins the anchor at
+/// build time and so parses no X.509 at run time).
 pub struct TrustAnchor {
-    /// The certificate.
-    pub certificate: Certificate,
+    /// Subject of the anchor certificate, for display.
+    pub subject: String,
+    /// Start of the anchor certificate's validity.
+    pub not_before: UnixTime,
+    /// End of the anchor certificate's validity.
+    pub not_after: UnixTime,
+    /// The anchor's public key (SubjectPublicKeyInfo, DER).
+    pub spki_der: Vec<u8>,
     key: Box<dyn VerifyingKey>,
 }
 
 impl core::fmt::Debug for TrustAnchor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("TrustAnchor")
-            .field("subject", &self.certificate.subject.text)
+            .field("subject", &self.subject)
+            .field("not_before", &self.not_before)
+            .field("not_after", &self.not_after)
             .finish()
     }
 }
 
 impl TrustAnchor {
-    /// From the PEM of `trust-anchor.pem` (an ECDSA P-256 certificate).
+    /// From the PEM of `trust-anchor.pem`: an ECDSA P-256 certificate whose key usage, if
+    /// present, allows digital signatures.
     pub fn from_pem(pem: &str, backend: &'static dyn Backend) -> Result<TrustAnchor> {
         let der = x509::pem_certificates(pem)?
             .into_iter()
@@ -107,14 +119,59 @@ impl TrustAnchor {
                 )
             })?;
         let certificate = Certificate::from_der(&der)?;
-        if certificate.public_key.kind != KeyKind::EcP256 {
+        if !certificate.allows_digital_signature() {
             return Err(invalid(
-                TrustListErrorKind::Malformed,
-                "the trust anchor must be an ECDSA P-256 certificate",
+                TrustListErrorKind::AnchorInvalid,
+                "the trust anchor's key usage does not allow digital signatures",
             ));
         }
-        let key = backend.prepare(&certificate.public_key)?;
-        Ok(TrustAnchor { certificate, key })
+        TrustAnchor::from_parts(
+            &certificate.public_key.spki_der,
+            certificate.subject.text,
+            certificate.not_before,
+            certificate.not_after,
+            backend,
+        )
+    }
+
+    /// From the anchor certificate's key and validity, extracted from it beforehand.
+    pub fn from_parts(
+        spki_der: &[u8],
+        subject: String,
+        not_before: UnixTime,
+        not_after: UnixTime,
+        backend: &'static dyn Backend,
+    ) -> Result<TrustAnchor> {
+        let public_key = PublicKeyInfo::from_spki_der(spki_der)?;
+        if public_key.kind != KeyKind::EcP256 {
+            return Err(invalid(
+                TrustListErrorKind::Malformed,
+                "the trust anchor must be an ECDSA P-256 key",
+            ));
+        }
+        let key = backend.prepare(&public_key)?;
+        Ok(TrustAnchor {
+            subject,
+            not_before,
+            not_after,
+            spki_der: spki_der.to_vec(),
+            key,
+        })
+    }
+
+    /// Refuses to use the anchor outside its certificate's validity.
+    pub fn check_valid(&self, at: UnixTime) -> Result<()> {
+        if at < self.not_before || at > self.not_after {
+            return Err(invalid(
+                TrustListErrorKind::AnchorInvalid,
+                format!(
+                    "the trust anchor is valid from {} to {}",
+                    self.not_before.rfc3339(),
+                    self.not_after.rfc3339()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -136,6 +193,7 @@ pub fn verify_file(
     anchor: &TrustAnchor,
     at: UnixTime,
 ) -> Result<Statement> {
+    anchor.check_valid(at)?;
     let malformed =
         |what: &str| invalid(TrustListErrorKind::Malformed, format!("{path}.sig: {what}"));
     let sig: SignatureFile =

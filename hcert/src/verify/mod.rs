@@ -13,7 +13,7 @@ pub(crate) mod x509;
 pub use crypto::default_key_factory;
 #[cfg(feature = "aws-lc")]
 pub use crypto::AwsLc;
-#[cfg(feature = "rustcrypto")]
+#[cfg(feature = "rustcrypto-ec")]
 pub use crypto::RustCrypto;
 pub use crypto::{
     backends, check_key_and_signature, default_backend, Backend, NoCrypto, VerifyingKey, RSA_BITS,

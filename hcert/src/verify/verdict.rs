@@ -126,6 +126,7 @@ impl Verdict {
                 Outcome::Passed => {}
                 Outcome::NotApplicable(_) => cannot = true,
                 Outcome::Failed(Error::SignerUnknown { .. })
+                | Outcome::Failed(Error::CryptoUnavailable { .. })
                 | Outcome::Failed(Error::TrustListInvalid { .. }) => cannot = true,
                 Outcome::Failed(_) => return Status::Invalid,
             }
@@ -162,7 +163,9 @@ impl Verdict {
                     _ => failures().find(|e| {
                         !matches!(
                             e,
-                            Error::SignerUnknown { .. } | Error::TrustListInvalid { .. }
+                            Error::SignerUnknown { .. }
+                                | Error::CryptoUnavailable { .. }
+                                | Error::TrustListInvalid { .. }
                         )
                     }),
                 }

@@ -10,7 +10,7 @@ mod awslc;
 pub(crate) mod backend;
 pub(crate) mod ecdsa_der;
 pub(crate) mod policy;
-#[cfg(feature = "rustcrypto")]
+#[cfg(feature = "rustcrypto-ec")]
 mod rustcrypto;
 
 #[cfg(feature = "aws-lc")]
@@ -19,7 +19,7 @@ pub use backend::{Backend, NoCrypto, VerifyingKey};
 #[cfg(feature = "sign")]
 pub use backend::{KeyFactory, SigningKey};
 pub use policy::{check_key_and_signature, RSA_BITS};
-#[cfg(feature = "rustcrypto")]
+#[cfg(feature = "rustcrypto-ec")]
 pub use rustcrypto::RustCrypto;
 
 /// The backend a build should use by default: AWS-LC when compiled in, else pure Rust.
@@ -28,11 +28,11 @@ pub fn default_backend() -> &'static dyn Backend {
     {
         &AwsLc
     }
-    #[cfg(all(not(feature = "aws-lc"), feature = "rustcrypto"))]
+    #[cfg(all(not(feature = "aws-lc"), feature = "rustcrypto-ec"))]
     {
         &RustCrypto
     }
-    #[cfg(all(not(feature = "aws-lc"), not(feature = "rustcrypto")))]
+    #[cfg(all(not(feature = "aws-lc"), not(feature = "rustcrypto-ec")))]
     {
         &NoCrypto
     }
@@ -41,7 +41,7 @@ pub fn default_backend() -> &'static dyn Backend {
 /// Every backend compiled in, for tests and benchmarks that must hold for all of them.
 pub fn backends() -> Vec<&'static dyn Backend> {
     vec![
-        #[cfg(feature = "rustcrypto")]
+        #[cfg(feature = "rustcrypto-ec")]
         &RustCrypto,
         #[cfg(feature = "aws-lc")]
         &AwsLc,

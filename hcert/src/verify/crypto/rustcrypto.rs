@@ -1,7 +1,11 @@
-//! The pure-Rust backend (`p256`, `rsa`): what the browser build uses.
+//! The pure-Rust backend (`p256`, `rsa`): what the browser build uses. Without the
+//! `rustcrypto-rsa` feature it does ECDSA P-256 only; RSA keys are then refused as
+//! [`Error::CryptoUnavailable`] (the portal checks RSA signatures through WebCrypto).
 
 use p256::ecdsa::signature::Verifier as _;
+#[cfg(feature = "rustcrypto-rsa")]
 use rsa::pkcs1::DecodeRsaPublicKey as _;
+#[cfg(feature = "rustcrypto-rsa")]
 use sha2::Sha256;
 
 use crate::decode::cose::Algorithm;
@@ -15,6 +19,7 @@ pub struct RustCrypto;
 
 enum Key {
     Ec(p256::ecdsa::VerifyingKey),
+    #[cfg(feature = "rustcrypto-rsa")]
     Rsa(rsa::pss::VerifyingKey<Sha256>),
 }
 
@@ -23,6 +28,7 @@ impl VerifyingKey for Key {
         match (self, alg) {
             (Key::Ec(k), Algorithm::Es256) => p256::ecdsa::Signature::from_slice(signature)
                 .is_ok_and(|sig| k.verify(message, &sig).is_ok()),
+            #[cfg(feature = "rustcrypto-rsa")]
             (Key::Rsa(k), Algorithm::Ps256) => rsa::pss::Signature::try_from(signature)
                 .is_ok_and(|sig| k.verify(message, &sig).is_ok()),
             _ => false,
@@ -44,6 +50,11 @@ impl Backend for RustCrypto {
             KeyKind::EcP256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key)
                 .map(|k| Box::new(Key::Ec(k)) as Box<dyn VerifyingKey>)
                 .map_err(|_| rejected("not a point on P-256")),
+            #[cfg(not(feature = "rustcrypto-rsa"))]
+            KeyKind::Rsa { .. } | KeyKind::RsaPss { .. } => Err(Error::CryptoUnavailable {
+                what: "RSA (this build has no RSA arithmetic)",
+            }),
+            #[cfg(feature = "rustcrypto-rsa")]
             KeyKind::Rsa { .. } | KeyKind::RsaPss { .. } => {
                 rsa::RsaPublicKey::from_pkcs1_der(&key.key)
                     .map(|k| {
@@ -58,7 +69,7 @@ impl Backend for RustCrypto {
     }
 }
 
-#[cfg(feature = "sign")]
+#[cfg(all(feature = "sign", feature = "rustcrypto-rsa"))]
 mod signing {
     use p256::ecdsa::signature::{RandomizedSigner as _, Signer as _};
     use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, EncodePublicKey as _};
