@@ -1,6 +1,9 @@
 //! `vaxpass serve` against nginx serving the same published files, on loopback, in one run:
 //! requests/s and p99 latency for the verifier trust list, cold and revalidated with
-//! `If-None-Match`. Needs `wrk` and `nginx` (Debian packages).
+//! `If-None-Match`, with both access logs off, then with both on (each writing to a file).
+//! Needs `wrk` and `nginx` (Debian packages).
+//!
+//! Bars (issue 11): logs off, ≥ 1.0× nginx; our log on, ≥ 0.8× nginx with its log on.
 //!
 //! Run with `cargo bench -p vaxpass --bench serve`.
 
@@ -89,14 +92,19 @@ impl Drop for Kill {
     }
 }
 
-fn nginx(root: &Path, dir: &Path, port: u16) -> anyhow::Result<Kill> {
+fn nginx(root: &Path, dir: &Path, port: u16, log: bool) -> anyhow::Result<Kill> {
     let conf = dir.join("nginx.conf");
+    let access_log = if log {
+        format!("access_log {}/nginx-access.log", dir.display())
+    } else {
+        "access_log off".to_string()
+    };
     std::fs::write(
         &conf,
         format!(
             "daemon off;\nworker_processes auto;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log;\n\
              events {{ worker_connections 1024; }}\n\
-             http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 100000;\n\
+             http {{\n  {access_log};\n  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 100000;\n\
                types {{ application/json json sig; }}\n\
                client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;\n\
                uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;\n\
@@ -105,6 +113,7 @@ fn nginx(root: &Path, dir: &Path, port: u16) -> anyhow::Result<Kill> {
                  add_header Access-Control-Allow-Origin \"*\";\n  }}\n}}\n",
             dir = dir.display(),
             root = root.display(),
+            access_log = access_log,
         ),
     )?;
     std::fs::create_dir_all(dir.join("tmp"))?;
@@ -143,46 +152,67 @@ fn main() -> anyhow::Result<()> {
     let root = std::fs::canonicalize(published.join("current"))?;
     let path = "/trust-lists/verifier.json";
 
-    let ours_port = free_port()?;
-    let _ours = Kill(
-        Command::new(env!("CARGO_BIN_EXE_vaxpass"))
-            .args([
-                "serve",
-                "--trust-lists",
-                &s(&published),
-                "--app",
-                &s(&app),
-                "--no-access-log",
-            ])
+    let mut report = Vec::new();
+    for log in [false, true] {
+        let ours_port = free_port()?;
+        let mut ours = Command::new(env!("CARGO_BIN_EXE_vaxpass"));
+        ours.args(["serve", "--trust-lists", &s(&published), "--app", &s(&app)])
             .args(["--addr", &format!("127.0.0.1:{ours_port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
-    wait_for(ours_port);
-    let nginx_port = free_port()?;
-    let _nginx = nginx(&root, &dir, nginx_port)?;
-
-    let mut rows = Vec::new();
-    for (name, port) in [("vaxpass serve", ours_port), ("nginx", nginx_port)] {
-        let cold = wrk(port, path, None)?;
-        let tag = etag(port, path)?;
-        let warm = wrk(port, path, Some(&format!("If-None-Match: {tag}")))?;
-        rows.push((name, cold, warm));
+            .stdout(Stdio::null());
+        if log {
+            ours.stderr(std::fs::File::create(dir.join("vaxpass-access.log"))?);
+        } else {
+            ours.arg("--no-access-log").stderr(Stdio::null());
+        }
+        let ours = Kill(ours.spawn()?);
+        wait_for(ours_port);
+        let nginx_port = free_port()?;
+        let nginx = nginx(&root, &dir, nginx_port, log)?;
+        let mut rows = Vec::new();
+        for (name, port) in [("vaxpass serve", ours_port), ("nginx", nginx_port)] {
+            let cold = wrk(port, path, None)?;
+            let tag = etag(port, path)?;
+            let warm = wrk(port, path, Some(&format!("If-None-Match: {tag}")))?;
+            rows.push((name, cold, warm));
+        }
+        drop((ours, nginx));
+        let logs = if log {
+            "both access logs on (files)"
+        } else {
+            "both access logs off"
+        };
+        println!("\n== {path} on loopback, wrk -t2 -c64 -d8s, {logs} ==");
+        for (name, cold, warm) in &rows {
+            println!(
+                "{name:<14} cold {:>9.0} req/s (p99 {:>8})   If-None-Match {:>9.0} req/s (p99 {:>8})",
+                cold.0, cold.1, warm.0, warm.1
+            );
+        }
+        if let [(_, oc, ow), (_, nc, nw)] = rows.as_slice() {
+            let bar = if log { 0.8 } else { 1.0 };
+            let line = format!(
+                "ratio to nginx, {logs}: cold {:.2}, If-None-Match {:.2} (bar ≥ {bar})",
+                oc.0 / nc.0,
+                ow.0 / nw.0
+            );
+            println!("{line}");
+            report.push(line);
+        }
     }
-    println!("\n== {path} on loopback, wrk -t2 -c64 -d8s, both access logs off ==");
-    for (name, cold, warm) in &rows {
-        println!(
-            "{name:<14} cold {:>9.0} req/s (p99 {:>8})   If-None-Match {:>9.0} req/s (p99 {:>8})",
-            cold.0, cold.1, warm.0, warm.1
-        );
+    if log_lines(&dir.join("vaxpass-access.log"))? == 0 {
+        anyhow::bail!("the access log stayed empty: the logging run measured nothing");
     }
-    if let [(_, oc, ow), (_, nc, nw)] = rows.as_slice() {
-        println!(
-            "ratio to nginx: cold {:.2}, If-None-Match {:.2} (target ≥ 0.9)",
-            oc.0 / nc.0,
-            ow.0 / nw.0
-        );
+    println!();
+    for line in report {
+        println!("{line}");
     }
     Ok(())
+}
+
+/// Request lines in an access log.
+fn log_lines(path: &Path) -> anyhow::Result<usize> {
+    Ok(std::fs::read_to_string(path)?
+        .lines()
+        .filter(|l| l.contains("\"event\":\"request\""))
+        .count())
 }

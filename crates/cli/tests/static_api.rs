@@ -163,12 +163,27 @@ async fn router_headers_caching_and_refusals() {
         Request::builder()
             .method("OPTIONS")
             .uri("/trust-lists/dsc.json")
+            .header("origin", "https://verifier.example")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "if-none-match")
             .body(Body::empty())
             .unwrap(),
     )
     .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(r.status().is_success(), "{}", r.status());
     assert!(header(&r, "access-control-allow-methods").contains("GET"));
+    assert_eq!(header(&r, "access-control-allow-origin"), "*");
+    assert!(
+        header(&r, "access-control-allow-headers").contains("if-none-match"),
+        "{:?}",
+        r.headers()
+    );
+    assert_eq!(header(&r, "access-control-max-age"), "86400");
+    assert_eq!(
+        header(&r, "x-content-type-options"),
+        "nosniff",
+        "security headers on every response"
+    );
     let r = get(
         &st,
         Request::head("/.well-known/vaxpass.json")
@@ -218,7 +233,19 @@ async fn router_headers_caching_and_refusals() {
         )
         .await;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{m}");
-        assert_eq!(header(&r, "allow"), "GET, HEAD");
+        assert_eq!(header(&r, "allow").replace(' ', ""), "GET,HEAD");
+        assert_eq!(header(&r, "x-frame-options"), "DENY", "{m}");
+        let r = get(
+            &st,
+            Request::builder()
+                .method(m)
+                .uri("/")
+                .body(Body::from("HC1:xyz"))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{m} /");
+        assert_eq!(header(&r, "allow").replace(' ', ""), "GET,HEAD");
     }
     for p in [
         "/trust-lists/../keys/csca.key.pem",
@@ -246,6 +273,8 @@ async fn router_headers_caching_and_refusals() {
 struct Server {
     child: Child,
     addr: String,
+    /// The server's log lines so far.
+    log: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -276,8 +305,67 @@ fn start(f: &Fixture) -> Server {
     let addr = first["detail"].as_str().unwrap().to_string();
     assert!(addr.starts_with("127.0.0.1:"), "loopback only: {addr}");
     // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    Server { child, addr, log }
+}
+
+#[test]
+fn the_access_log_names_served_files_and_nothing_personal() {
+    let f = fixture("log");
+    let server = start(&f);
+    let (status, _, _) = http_get(
+        &server.addr,
+        "/trust-lists/dsc.json?holder=NGUYEN",
+        &[("X-Forwarded-For", "203.0.113.9")],
+    );
+    assert_eq!(status, 200);
+    let (status, _, _) = http_get(&server.addr, "/HC1:6BFOXN%25TSMAHN", &[]);
+    assert_eq!(status, 404);
+    let (status, _, _) = http_get(&server.addr, "/trust-lists/HC1:NCFOXN", &[]);
+    assert_eq!(status, 404);
+    let requests = || -> Vec<serde_json::Value> {
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|v| v["event"] == "request")
+            .collect()
+    };
+    // The writer flushes as soon as it has nothing more to write.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while requests().len() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let lines = requests();
+    assert_eq!(lines.len(), 3, "one line per request: {lines:?}");
+    assert_eq!(lines[0]["path"], "/trust-lists/dsc.json");
+    assert_eq!(lines[0]["status"], 200);
+    assert_eq!(lines[0]["method"], "GET");
+    assert!(
+        lines[0]["time"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{lines:?}"
+    );
+    for unknown in &lines[1..] {
+        assert_eq!(
+            unknown["path"], "-",
+            "unknown paths are not logged: {unknown}"
+        );
+        assert_eq!(unknown["status"], 404);
+    }
+    let all = server.log.lock().unwrap().join("\n");
+    for private in ["HC1", "NGUYEN", "holder", "203.0.113.9"] {
+        assert!(!all.contains(private), "{private} in the log:\n{all}");
+    }
+    drop(server);
+    std::fs::remove_dir_all(&f.dir).ok();
 }
 
 /// A minimal HTTP/1.1 GET: (status, headers, body).
