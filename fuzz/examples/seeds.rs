@@ -1,4 +1,4 @@
-//! `cargo run -p vaxpass-fuzz --bin seeds -- SUITE_DIR OUT_DIR`: writes each target's seed
+//! `cargo run -p vaxpass-fuzz --example seeds -- SUITE_DIR OUT_DIR`: writes each target's seed
 //! corpus (see `vaxpass_fuzz::seeds`) to `OUT_DIR/<target>/`, for `./dev fuzz`.
 
 use std::path::PathBuf;

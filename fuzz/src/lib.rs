@@ -11,9 +11,10 @@
 use std::sync::OnceLock;
 
 /// The targets, by name (the names of `fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 14] = [
     "base45",
     "inflate",
+    "cbor",
     "cose",
     "cwt",
     "payload",
@@ -32,6 +33,7 @@ pub fn check(target: &str, data: &[u8]) {
     match target {
         "base45" => base45(data),
         "inflate" => inflate(data),
+        "cbor" => cbor(data),
         "cose" => cose(data),
         "cwt" => cwt(data),
         "payload" => payload(data),
@@ -49,6 +51,42 @@ pub fn check(target: &str, data: &[u8]) {
 
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
+}
+
+/// CBOR: hcert's reader (`decode/cbor.rs`) reads exactly what ciborium reads, to the same
+/// value, and refuses what ciborium refuses.
+pub fn cbor(data: &[u8]) {
+    let ours = hcert::decode_cbor(data);
+    let theirs = {
+        let mut rest = data;
+        ciborium::de::from_reader_with_recursion_limit::<ciborium::Value, _>(&mut rest, 32)
+            .ok()
+            .filter(|_| rest.is_empty())
+    };
+    match (&ours, &theirs) {
+        (Ok(a), Some(b)) => assert!(same_cbor(a, b), "{a:?} != ciborium's {b:?}"),
+        (Err(e), None) => assert_eq!(e.code(), "CBOR_MALFORMED", "{e}"),
+        _ => panic!("hcert {ours:?}, ciborium {theirs:?}"),
+    }
+}
+
+/// CBOR values equal, NaNs bit for bit.
+fn same_cbor(a: &ciborium::Value, b: &ciborium::Value) -> bool {
+    use ciborium::Value as V;
+    match (a, b) {
+        (V::Float(x), V::Float(y)) => x.to_bits() == y.to_bits(),
+        (V::Array(x), V::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_cbor(a, b))
+        }
+        (V::Map(x), V::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| same_cbor(k, l) && same_cbor(v, w))
+        }
+        (V::Tag(t, x), V::Tag(u, y)) => t == u && same_cbor(x, y),
+        _ => a == b,
+    }
 }
 
 /// Base45 (RFC 9285): any text decodes, or fails in the Base45 stage.
@@ -299,6 +337,10 @@ pub fn seeds(target: &str, suite: &std::path::Path) -> Vec<Vec<u8>> {
             "base45" => out.extend(field("BASE45").map(|p| p.as_bytes().to_vec())),
             "inflate" => out.extend(field("COMPRESSED").and_then(hex)),
             "cose" => out.extend(cose),
+            "cbor" => {
+                out.extend(field("CBOR").and_then(hex));
+                out.extend(cose);
+            }
             "cwt" => out.extend(
                 cose.as_deref()
                     .and_then(|c| hcert::decode_sign1(c).ok())
