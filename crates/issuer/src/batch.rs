@@ -157,17 +157,33 @@ pub struct Summary {
     pub resumed: bool,
 }
 
-/// One certificate line.
+/// One line of `certificates.jsonl` (docs/records.md).
 #[derive(Serialize)]
-struct CertLine<'a> {
-    record_id: &'a str,
-    uvci: &'a str,
-    hc1: &'a str,
-    kid: &'a str,
-    iat: &'a str,
-    exp: &'a str,
+pub struct CertLine<'a> {
+    /// The record's id.
+    pub record_id: &'a str,
+    /// The certificate's UVCI.
+    pub uvci: &'a str,
+    /// The certificate, `HC1:` text.
+    pub hc1: &'a str,
+    /// The signer's kid, Base64.
+    pub kid: &'a str,
+    /// Issued at, RFC 3339.
+    pub iat: &'a str,
+    /// Expires at, RFC 3339.
+    pub exp: &'a str,
+    /// The QR image, relative to the output directory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    qr: Option<&'a str>,
+    pub qr: Option<&'a str>,
+}
+
+impl CertLine<'_> {
+    /// The JSON line, newline included.
+    pub fn to_line(&self) -> Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
 }
 
 /// One reject line.
@@ -427,9 +443,7 @@ impl Worker {
             exp: &self.exp_text,
             qr: qr_rel.as_deref(),
         };
-        let mut bytes = serde_json::to_vec(&line)?;
-        bytes.push(b'\n');
-        Ok(Outcome::Issued(bytes))
+        Ok(Outcome::Issued(line.to_line()?))
     }
 
     /// The certificate verifies with `hcert` against the signer at the issue time and carries
