@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 /// levels deep; the cap keeps hostile input from exhausting the stack (a wasm stack is 1 MiB).
 pub(crate) const MAX_DEPTH: usize = 32;
 
-/// Reads exactly one CBOR item spanning all of `data`, nesting capped at [`MAX_DEPTH`].
+/// Reads exactly one CBOR item spanning all of `data`, nesting capped at 32 levels.
 pub fn read_value(data: &[u8]) -> Result<Value> {
     let mut reader = Reader {
         data,
