@@ -263,6 +263,12 @@ pub enum Error {
         /// Why, as a revocation reason code, when the list says.
         reason: Option<String>,
     },
+    /// The revocation data at hand does not cover the certificate's issuer (it lists another
+    /// country's revocations, or the certificate names no issuer): revocation is not checked.
+    RevocationNotCovered {
+        /// The certificate's issuing country (`iss`), if it names one.
+        country: Option<String>,
+    },
     /// A signer or trust-anchor certificate was refused.
     CertificateInvalid {
         /// Which rule it broke.
@@ -302,6 +308,8 @@ pub enum TrustListErrorKind {
     NotYetValid,
     /// Older than a list already accepted (rollback).
     Rollback,
+    /// The revocation data is past its (short) expiry: revocation cannot be ruled out.
+    RevocationExpired,
     /// The pinned trust anchor itself is not usable (expired, not yet valid, or its key usage
     /// does not allow signing).
     AnchorInvalid,
@@ -317,6 +325,7 @@ impl TrustListErrorKind {
             Self::Expired => "TRUST_LIST_EXPIRED",
             Self::NotYetValid => "TRUST_LIST_NOT_YET_VALID",
             Self::Rollback => "TRUST_LIST_ROLLBACK",
+            Self::RevocationExpired => "REVOCATION_DATA_EXPIRED",
             Self::AnchorInvalid => "TRUST_ANCHOR_INVALID",
         }
     }
@@ -365,6 +374,7 @@ impl Error {
             Error::SchemaInvalid { .. } => "SCHEMA_INVALID",
             Error::SchemaVersionUnsupported { .. } => "SCHEMA_VERSION_UNSUPPORTED",
             Error::Revoked { .. } => "REVOKED",
+            Error::RevocationNotCovered { .. } => "REVOCATION_NOT_COVERED",
             Error::CertificateInvalid { kind, .. } => kind.code(),
             Error::PrivateKey { .. } => "PRIVATE_KEY_INVALID",
             Error::TrustListInvalid { kind, .. } => kind.code(),
@@ -407,7 +417,7 @@ impl Error {
             Error::KeyUsageMismatch { .. } => Stage::KeyUsage,
             Error::NoEntry | Error::MultipleTypes | Error::MultipleEntries { .. } => Stage::Content,
             Error::SchemaInvalid { .. } | Error::SchemaVersionUnsupported { .. } => Stage::Schema,
-            Error::Revoked { .. } => Stage::Revocation,
+            Error::Revoked { .. } | Error::RevocationNotCovered { .. } => Stage::Revocation,
             Error::CertificateInvalid { .. }
             | Error::PrivateKey { .. }
             | Error::TrustListInvalid { .. } => Stage::Trust,
@@ -484,6 +494,10 @@ impl Error {
             Error::Revoked { reason } => match reason {
                 Some(r) => format!("revoked: {r}"),
                 None => "revoked".into(),
+            },
+            Error::RevocationNotCovered { country } => match country {
+                Some(c) => format!("no revocation data for {c}"),
+                None => "no revocation data: the certificate names no issuing country".into(),
             },
             Error::CertificateInvalid { reason, .. } => format!("certificate: {reason}"),
             Error::PrivateKey { reason } => format!("private key: {reason}"),

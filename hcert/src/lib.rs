@@ -50,7 +50,7 @@ pub use lists::*;
 #[cfg(feature = "qr")]
 pub use qr::{decode as decode_qr, LumaImage, Strategy as QrStrategy};
 pub use revocation::*;
-pub use time::{days_in_month, Date, UnixTime};
+pub use time::{days_in_month, Date, UnixTime, CLOCK_SKEW};
 pub use verify::*;
 
 /// CBOR values as `ciborium` models them: what [`decode_claims`] hands out and

@@ -82,7 +82,7 @@ pub(crate) fn load(
             Ok(())
         })?;
         let published = store.revocations.take().unwrap_or_default();
-        let mut list = RevocationList::exact(exact);
+        let mut list = RevocationList::exact(&country, exact);
         list.issued = published.issued;
         list.expires = published.expires;
         note = format!(

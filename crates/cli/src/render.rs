@@ -64,6 +64,10 @@ pub(crate) fn verdict_json(v: &Verdict, lang: Lang) -> J {
                     o["outcome"] = "not_applicable".into();
                     o["why"] = (*why).into();
                 }
+                Outcome::NotCovered(e) => {
+                    o["outcome"] = "not_checked".into();
+                    o["error"] = error_json(e, lang);
+                }
             }
             o
         }).collect::<Vec<_>>(),
@@ -180,6 +184,7 @@ pub(crate) fn verdict_text(v: &Verdict, lang: Lang) -> String {
             Outcome::Passed => ("pass", String::new()),
             Outcome::Failed(e) => ("FAIL", format!(": {} ({})", e.code(), e.detail())),
             Outcome::NotApplicable(why) => ("n/a ", format!(": {why}")),
+            Outcome::NotCovered(e) => ("----", format!(": not checked: {}", e.detail())),
         };
         let _ = writeln!(s, "  [{mark}] {}{note}", check_title(lang, c.id));
     }

@@ -123,11 +123,15 @@ pub enum Key {
     Revoked,
     RevokedHint,
     RevocationStatus,
+    CheckNotCovered,
+    TrustListStale,
+    RevocationExpired,
+    AuditVerdict,
 }
 
 impl Key {
     /// Every key (for completeness tests).
-    pub const ALL: [Key; 68] = [
+    pub const ALL: [Key; 72] = [
         Key::AppName,
         Key::Tagline,
         Key::Privacy,
@@ -196,6 +200,10 @@ impl Key {
         Key::Revoked,
         Key::RevokedHint,
         Key::RevocationStatus,
+        Key::CheckNotCovered,
+        Key::TrustListStale,
+        Key::RevocationExpired,
+        Key::AuditVerdict,
     ];
 }
 
@@ -245,6 +253,19 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::RevokedHint => (
             "The issuer has revoked this certificate. Do not accept it.",
             "Cơ quan cấp đã thu hồi chứng nhận này. Không chấp nhận chứng nhận này.",
+        ),
+        Key::CheckNotCovered => ("not checked: no data", "chưa kiểm tra: không có dữ liệu"),
+        Key::TrustListStale => (
+            "The lists are past their planned update ({0}). They still work; connect to the internet to get the newer ones.",
+            "Danh sách đã quá hạn cập nhật dự kiến ({0}). Vẫn dùng được; hãy kết nối Internet để lấy bản mới hơn.",
+        ),
+        Key::RevocationExpired => (
+            "The revocation data expired on {0}: until it is refreshed, no certificate it covers is shown as valid.",
+            "Dữ liệu thu hồi đã hết hạn ngày {0}: trước khi được cập nhật, không chứng nhận nào thuộc phạm vi của nó được coi là hợp lệ.",
+        ),
+        Key::AuditVerdict => (
+            "AUDIT as of {0}: not a check for today",
+            "KIỂM TOÁN tại {0}: không phải kiểm tra cho hôm nay",
         ),
         Key::RevocationStatus => (
             "Revocation list: {0} revoked certificates, updated {1} ago",
@@ -593,6 +614,16 @@ pub fn reason(lang: Lang, e: &Error) -> String {
                 },
             )
         }
+        Error::RevocationNotCovered { country } => match country {
+            Some(c) => owned(
+                format!("Revocation not checked: this verifier holds no revocation data for certificates from {c}."),
+                format!("Chưa kiểm tra thu hồi: trình kiểm tra không có dữ liệu thu hồi cho chứng nhận của {c}."),
+            ),
+            None => fixed(
+                "Revocation not checked: the certificate names no issuing country, and this verifier holds revocation data per country.",
+                "Chưa kiểm tra thu hồi: chứng nhận không ghi quốc gia cấp, mà dữ liệu thu hồi được giữ theo từng quốc gia.",
+            ),
+        },
         Error::CertificateInvalid { .. } => fixed(
             "A signer certificate in the trust list is damaged or breaks the certificate rules, and was not used.",
             "Một chứng thư của bên ký trong danh sách tin cậy bị hỏng hoặc sai quy tắc nên không được dùng.",
@@ -610,6 +641,10 @@ pub fn reason(lang: Lang, e: &Error) -> String {
             TrustListErrorKind::AnchorInvalid => fixed(
                 "The trust anchor this verifier was built with is not valid now (check the device's date and time, or update the verifier).",
                 "Chứng thư gốc mà trình kiểm tra được dựng cùng hiện không có hiệu lực (hãy kiểm tra ngày giờ của thiết bị hoặc cập nhật trình kiểm tra).",
+            ),
+            TrustListErrorKind::RevocationExpired => fixed(
+                "The revocation data is out of date, so a revoked certificate cannot be ruled out. Connect to the internet to refresh it.",
+                "Dữ liệu thu hồi đã hết hạn nên không loại trừ được chứng nhận đã bị thu hồi. Hãy kết nối Internet để cập nhật.",
             ),
             TrustListErrorKind::Rollback => fixed(
                 "The trust list offered is older than one this device already used, so it was refused (a rollback). Try again later.",
@@ -687,6 +722,18 @@ mod tests {
             Error::SignerUnknown {
                 kid: "AQEBAQEBAQE=".into(),
             },
+            Error::RevocationNotCovered {
+                country: Some("DE".into()),
+            },
+            Error::RevocationNotCovered { country: None },
+            Error::TrustListInvalid {
+                kind: TrustListErrorKind::RevocationExpired,
+                reason: String::new(),
+            },
+            Error::TrustListInvalid {
+                kind: TrustListErrorKind::Rollback,
+                reason: String::new(),
+            },
             Error::TrustListInvalid {
                 kind: TrustListErrorKind::Expired,
                 reason: String::new(),
@@ -702,5 +749,20 @@ mod tests {
         assert!(reason(Lang::En, &errors[2]).contains("2022-01-01"));
         assert!(reason(Lang::En, &errors[3]).contains("sign test certificates"));
         assert!(reason(Lang::Vi, &errors[4]).contains("gian lận"));
+        assert!(
+            reason(Lang::En, &errors[7]).contains("no revocation data for certificates from DE")
+        );
+        assert!(reason(Lang::Vi, &errors[7]).contains("DE"));
+        // Each trust-list failure has its own words, not the generic integrity message.
+        let generic = reason(
+            Lang::En,
+            &Error::TrustListInvalid {
+                kind: TrustListErrorKind::Digest,
+                reason: String::new(),
+            },
+        );
+        for e in &errors[9..] {
+            assert_ne!(reason(Lang::En, e), generic, "{e:?}");
+        }
     }
 }

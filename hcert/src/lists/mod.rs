@@ -16,6 +16,6 @@ pub use published::{
 };
 #[cfg(feature = "sign")]
 pub use statement::sign_file;
-pub use statement::{check_sequence, verify_file, Statement, TrustAnchor, CLOCK_SKEW};
+pub use statement::{check_sequence, verify_file, verify_file_signature, Statement, TrustAnchor};
 pub use valuesets::{parse_value_sets, ValueSets};
 pub use verifier::{VerifierEntry, VerifierList};

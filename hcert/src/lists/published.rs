@@ -5,6 +5,11 @@
 //! The index (`.well-known/vaxpass.json`) is read first; every other file must match both its
 //! own signature and the digest the index gives it, so a reader that raced a republication
 //! never mixes two versions. A list older than one already accepted is refused (rollback).
+//!
+//! The revocation manifest is signed with a shorter expiry than the signer lists (about two
+//! update intervals). Once it is past, the lists still load, so that certificates of other
+//! countries can be checked, but every verdict on a certificate it covers says the revocation
+//! data is out of date and cannot be valid.
 
 use crate::error::{Error, Result, TrustListErrorKind};
 use crate::lists::index::Index;
@@ -82,6 +87,21 @@ pub struct Lists {
     pub revocation_false_positive_rate: f64,
     /// Bytes of filter memory.
     pub revocation_bytes: usize,
+    /// When the revocation data expires (sooner than the lists).
+    pub revocation_expires: Option<UnixTime>,
+}
+
+impl Lists {
+    /// Whether the planned next publication is past: the lists still work, but a newer
+    /// version should exist and the screen says they are stale.
+    pub fn stale(&self, now: UnixTime) -> bool {
+        self.next_update.is_some_and(|t| now > t)
+    }
+
+    /// Whether the revocation data is past its expiry.
+    pub fn revocation_expired(&self, now: UnixTime) -> bool {
+        self.revocation_expires.is_some_and(|t| now > t)
+    }
 }
 
 impl core::fmt::Debug for Lists {
@@ -92,6 +112,7 @@ impl core::fmt::Debug for Lists {
             .field("sequence", &self.sequence)
             .field("signers", &self.signers)
             .field("revoked", &self.revoked)
+            .field("revocation_expires", &self.revocation_expires)
             .finish()
     }
 }
@@ -137,7 +158,12 @@ pub fn load(
             .iter()
             .find(|f| f.path == path)
             .ok_or_else(|| invalid(TrustListErrorKind::Malformed, format!("{path} is missing")))?;
-        let fst = statement::verify_file(path, &f.content, &f.signature, anchor, now)?;
+        let fst = if path == REVOCATION {
+            // Judged per verdict (see the module doc).
+            statement::verify_file_signature(path, &f.content, &f.signature, anchor, now)?
+        } else {
+            statement::verify_file(path, &f.content, &f.signature, anchor, now)?
+        };
         let entry = index.entry(path).ok_or_else(|| {
             invalid(
                 TrustListErrorKind::Malformed,
@@ -196,6 +222,7 @@ pub fn load(
         revoked,
         revocation_false_positive_rate,
         revocation_bytes,
+        revocation_expires: rst.expires_at(),
     })
 }
 
@@ -203,5 +230,5 @@ pub fn load(
 /// while online.
 pub fn refresh_due(lists: &Lists, fetched_at: UnixTime, now: UnixTime) -> bool {
     let planned = lists.next_update.is_some_and(|t| now >= t);
-    planned || now.0 - fetched_at.0 >= 3600 || now >= lists.expires
+    planned || now.0 - fetched_at.0 >= 3600 || now >= lists.expires || lists.revocation_expired(now)
 }

@@ -21,15 +21,12 @@ use sha2::{Digest, Sha256};
 
 use crate::decode::cose::Algorithm;
 use crate::error::{Error, Result, TrustListErrorKind};
-use crate::time::UnixTime;
+use crate::time::{list_window, ListWindow, UnixTime};
 #[cfg(feature = "sign")]
 use crate::verify::crypto::backend::SigningKey;
 use crate::verify::crypto::backend::{Backend, VerifyingKey};
 use crate::verify::crypto::ecdsa_der;
 use crate::verify::x509::{self, Certificate, KeyKind, PublicKeyInfo};
-
-/// Clock skew tolerated on a list's issue time: devices' clocks are often minutes off.
-pub const CLOCK_SKEW: i64 = 600;
 
 fn invalid(kind: TrustListErrorKind, reason: impl Into<String>) -> Error {
     Error::TrustListInvalid {
@@ -185,8 +182,33 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Checks a file against its signature file: signed by the anchor, for this path, with this
-/// content, and current at `at`. Returns the statement.
+/// content, and current at `at` (see [`crate::CLOCK_SKEW`]). Returns the statement.
 pub fn verify_file(
+    path: &str,
+    content: &[u8],
+    signature_file: &[u8],
+    anchor: &TrustAnchor,
+    at: UnixTime,
+) -> Result<Statement> {
+    let st = verify_file_signature(path, content, signature_file, anchor, at)?;
+    match list_window(st.issued_at(), st.expires_at(), at) {
+        ListWindow::Current => Ok(st),
+        ListWindow::Early => Err(invalid(
+            TrustListErrorKind::NotYetValid,
+            format!("{path} is issued at {}, in the future", st.issued),
+        )),
+        ListWindow::Late => Err(invalid(
+            TrustListErrorKind::Expired,
+            format!("{path} expired at {}", st.expires),
+        )),
+    }
+}
+
+/// [`verify_file`] without the time window: signed by the anchor (itself valid at `at`), for
+/// this path, with this content, with well-formed times. For data whose expiry is judged per
+/// verdict instead (the revocation list: once it is stale, verdicts say so and cannot be
+/// valid, while the signer lists remain usable).
+pub fn verify_file_signature(
     path: &str,
     content: &[u8],
     signature_file: &[u8],
@@ -233,20 +255,8 @@ pub fn verify_file(
             format!("{path}: content does not match its signed SHA-256 (tampered or truncated)"),
         ));
     }
-    let (Some(issued), Some(expires)) = (st.issued_at(), st.expires_at()) else {
+    if st.issued_at().is_none() || st.expires_at().is_none() {
         return Err(malformed("bad issue or expiry time"));
-    };
-    if at.0 + CLOCK_SKEW < issued.0 {
-        return Err(invalid(
-            TrustListErrorKind::NotYetValid,
-            format!("{path} is issued at {}, in the future", issued.rfc3339()),
-        ));
-    }
-    if at > expires {
-        return Err(invalid(
-            TrustListErrorKind::Expired,
-            format!("{path} expired at {}", expires.rfc3339()),
-        ));
     }
     Ok(st)
 }

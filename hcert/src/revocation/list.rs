@@ -10,7 +10,7 @@ use crate::error::{Error, Result, TrustListErrorKind};
 use crate::revocation::fuse::FuseFilter;
 use crate::revocation::hash::{country_uci_hash, filter_key, hashes};
 use crate::revocation::manifest::FilterManifest;
-use crate::time::UnixTime;
+use crate::time::{list_window, ListWindow, UnixTime};
 
 /// The revocation data a verifier checks certificates against: probabilistic filters (the
 /// published, offline form) or the exact list with reasons (the issuer's own log).
@@ -18,8 +18,11 @@ use crate::time::UnixTime;
 pub struct RevocationList {
     /// When the list was issued.
     pub issued: Option<UnixTime>,
-    /// After this time the list is out of date and nothing verifies as valid.
+    /// After this time the list is out of date and nothing it covers verifies as valid.
     pub expires: Option<UnixTime>,
+    /// The issuing countries (`iss`) whose revocations it holds. A certificate of any other
+    /// country is not covered: its revocation is "not checked", never "passed".
+    pub countries: Vec<String>,
     filters: Vec<FuseFilter>,
     exact: Option<HashMap<[u8; 16], String>>,
     entries: u64,
@@ -53,17 +56,20 @@ impl RevocationList {
         Ok(RevocationList {
             issued: None,
             expires: None,
+            countries: vec![manifest.country.clone()],
             entries: filters.iter().map(|f| f.len() as u64).sum(),
             filters,
             exact: None,
         })
     }
 
-    /// The exact list: revocation hashes (COUNTRYCODEUCI or SIGNATURE) with their reasons.
-    pub fn exact(hashes: HashMap<[u8; 16], String>) -> Self {
+    /// The exact list of `country`'s revocations: hashes (COUNTRYCODEUCI or SIGNATURE) with
+    /// their reasons.
+    pub fn exact(country: &str, hashes: HashMap<[u8; 16], String>) -> Self {
         RevocationList {
             entries: hashes.len() as u64,
             exact: Some(hashes),
+            countries: vec![country.to_string()],
             ..RevocationList::default()
         }
     }
@@ -94,13 +100,39 @@ impl RevocationList {
     }
 
     /// Checks a certificate at `now`: `Revoked` (with the reason when the exact list is
-    /// known), or `TrustListInvalid` when the list is out of date.
+    /// known); `RevocationNotCovered` when the list holds no data for its issuer (another
+    /// country, or no `iss`); `TrustListInvalid` when the list is out of date (same
+    /// [`crate::CLOCK_SKEW`] rule as loading).
     pub fn check(&self, decoded: &Decoded, now: UnixTime) -> Result<()> {
-        if let Some(exp) = self.expires.filter(|&e| now > e) {
-            return Err(Error::TrustListInvalid {
-                kind: TrustListErrorKind::Expired,
-                reason: format!("the revocation list expired at {}", exp.rfc3339()),
-            });
+        // Lists are per issuing country: a certificate without `iss` is on none of them.
+        let iss = match decoded.claims.iss.as_deref() {
+            Some(iss) if self.countries.iter().any(|c| c == iss) => iss,
+            other => {
+                return Err(Error::RevocationNotCovered {
+                    country: other.map(str::to_string),
+                })
+            }
+        };
+        match list_window(self.issued, self.expires, now) {
+            ListWindow::Current => {}
+            ListWindow::Late => {
+                return Err(Error::TrustListInvalid {
+                    kind: TrustListErrorKind::RevocationExpired,
+                    reason: format!(
+                        "the revocation list expired at {}",
+                        self.expires.unwrap_or_default().rfc3339()
+                    ),
+                })
+            }
+            ListWindow::Early => {
+                return Err(Error::TrustListInvalid {
+                    kind: TrustListErrorKind::NotYetValid,
+                    reason: format!(
+                        "the revocation list is issued at {}, in the future",
+                        self.issued.unwrap_or_default().rfc3339()
+                    ),
+                })
+            }
         }
         let ci = decoded
             .dcc
@@ -108,10 +140,6 @@ impl RevocationList {
             .ok()
             .and_then(|e| e.ci())
             .ok_or(Error::ClaimMissing { claim: "ci" })?;
-        let Some(iss) = decoded.claims.iss.as_deref() else {
-            // Lists are per issuing country: one without `iss` is on none of them.
-            return Ok(());
-        };
         let ccuci = country_uci_hash(iss, ci);
         match &self.exact {
             Some(map) => match hashes(decoded).iter().find_map(|(_, h)| map.get(h)) {

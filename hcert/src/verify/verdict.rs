@@ -9,7 +9,7 @@ use crate::decode::chain::{decode, Decoded};
 use crate::decode::cose::{Algorithm, CoseSign1};
 use crate::decode::cwt::Claims;
 use crate::error::{Error, Result, TrustListErrorKind};
-use crate::time::UnixTime;
+use crate::time::{list_window, ListWindow, UnixTime};
 use crate::verify::crypto::check_key_and_signature;
 use crate::verify::schema;
 use crate::verify::trust::{TrustStore, TrustedSigner};
@@ -62,8 +62,12 @@ pub enum Outcome {
     Passed,
     /// The check failed.
     Failed(Error),
-    /// The check could not run; the reason says why.
+    /// The check could not run; the reason says why. Prevents a valid verdict.
     NotApplicable(&'static str),
+    /// The check has no data for this certificate (revocation data of another country than
+    /// its issuer's): shown as not checked, never as passed. It does not by itself prevent a
+    /// valid verdict, as verifiers hold revocation data only for some issuers.
+    NotCovered(Error),
 }
 
 /// One line of a verdict.
@@ -123,7 +127,7 @@ impl Verdict {
         let mut cannot = false;
         for c in &self.checks {
             match &c.outcome {
-                Outcome::Passed => {}
+                Outcome::Passed | Outcome::NotCovered(_) => {}
                 Outcome::NotApplicable(_) => cannot = true,
                 Outcome::Failed(Error::SignerUnknown { .. })
                 | Outcome::Failed(Error::CryptoUnavailable { .. })
@@ -228,16 +232,22 @@ pub fn verify_as_of(text: &str, trust: &TrustStore, at: UnixTime, now: UnixTime)
 }
 
 fn trust_list_check(trust: &TrustStore, at: UnixTime) -> Check {
-    let outcome = match (trust.issued, trust.expires) {
-        (_, Some(exp)) if at > exp => Outcome::Failed(Error::TrustListInvalid {
+    let outcome = match list_window(trust.issued, trust.expires, at) {
+        ListWindow::Current => Outcome::Passed,
+        ListWindow::Late => Outcome::Failed(Error::TrustListInvalid {
             kind: TrustListErrorKind::Expired,
-            reason: format!("trust list expired at {}", exp.rfc3339()),
+            reason: format!(
+                "trust list expired at {}",
+                trust.expires.unwrap_or_default().rfc3339()
+            ),
         }),
-        (Some(iat), _) if at < iat => Outcome::Failed(Error::TrustListInvalid {
+        ListWindow::Early => Outcome::Failed(Error::TrustListInvalid {
             kind: TrustListErrorKind::NotYetValid,
-            reason: format!("trust list issued at {}", iat.rfc3339()),
+            reason: format!(
+                "trust list issued at {}",
+                trust.issued.unwrap_or_default().rfc3339()
+            ),
         }),
-        _ => Outcome::Passed,
     };
     Check {
         id: CheckId::TrustList,
@@ -497,7 +507,10 @@ pub fn verify_decoded_with(
     if let Some(list) = &trust.revocations {
         checks.push(Check {
             id: CheckId::Revocation,
-            outcome: outcome(list.check(&decoded, now)),
+            outcome: match list.check(&decoded, now) {
+                Err(e @ Error::RevocationNotCovered { .. }) => Outcome::NotCovered(e),
+                r => outcome(r),
+            },
         });
     }
     Verdict {
