@@ -32,6 +32,20 @@ function timed(cmd, args, opts = {}) {
   return { seconds, peak_rss_bytes: Number(lines[lines.length - 1]) * 1024, stdout: r.stdout };
 }
 
+// The Luhn mod N check character of a UVCI (code points A–Z 0–9 / :), as `vaxpass issue`
+// writes it and `vaxpass revoke` requires it for our own country's UVCIs.
+const CODE_POINTS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:';
+function checkCharacter(body) {
+  const n = CODE_POINTS.length;
+  let factor = 2; let sum = 0;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const addend = factor * CODE_POINTS.indexOf(body[i]);
+    factor = factor === 2 ? 1 : 2;
+    sum += Math.floor(addend / n) + (addend % n);
+  }
+  return CODE_POINTS[(n - (sum % n)) % n];
+}
+
 // N distinct UVCI-shaped lines (deterministic xorshift), written in large chunks.
 function writeUvcis(file, n, seed) {
   const fd = fs.openSync(file, 'w');
@@ -41,7 +55,8 @@ function writeUvcis(file, n, seed) {
   let chunk = [];
   for (let i = 0; i < n; i++) {
     // The counter keeps every line distinct; the random part spreads the hashes like real UVCIs.
-    chunk.push(`URN:UVCI:01:VN:${hex(i)}${hex(next())}${hex(next())}${hex(seed)}#A`);
+    const body = `URN:UVCI:01:VN:${hex(i)}${hex(next())}${hex(next())}${hex(seed)}`;
+    chunk.push(`${body}#${checkCharacter(body)}`);
     if (chunk.length === 100_000) { fs.writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
   }
   if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');

@@ -276,6 +276,15 @@ pub struct PublishArgs {
     /// Hours until the next planned publication (announced in the index).
     #[arg(long, default_value_t = 24)]
     pub update_hours: i64,
+    /// Hours the revocation data stays valid (default: twice --update-hours). Past it,
+    /// verifiers that did not get a newer publication cannot call our certificates valid.
+    #[arg(long)]
+    pub revocation_hours: Option<i64>,
+    /// Publish although the revocation log does not continue the published one (a restored
+    /// or replaced key store). Consequence: every revocation missing from this log is
+    /// withdrawn, and the certificates concerned become valid again.
+    #[arg(long)]
+    pub allow_log_rewind: bool,
     /// Publication time (RFC 3339) instead of now.
     #[arg(long)]
     pub now: Option<String>,

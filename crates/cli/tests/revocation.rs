@@ -1,6 +1,6 @@
 //! Revocation end to end through the `vaxpass` binary: revoke → publish → verify, deltas,
 //! EU batches a partner can import, tampered revocation data, and revoking a whole signer.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -172,7 +172,7 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
     lines.push(f.certs[2].1.clone());
     lines.push("not a certificate".into());
     for i in 0..300 {
-        lines.push(format!("URN:UVCI:01:VN:{i:032X}#A"));
+        lines.push(hcert::with_check_character(&format!("URN:UVCI:01:VN:{i:032X}")).unwrap());
     }
     let file = f.dir.join("revoke.txt");
     std::fs::write(&file, lines.join("\n")).unwrap();
@@ -242,7 +242,10 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
     std::fs::write(
         &many,
         (0..100)
-            .map(|i| format!("URN:UVCI:01:VN:MANY{i:04}#B\n"))
+            .map(|i| {
+                let u = hcert::with_check_character(&format!("URN:UVCI:01:VN:MANY{i:04}"));
+                format!("{}\n", u.unwrap())
+            })
             .collect::<String>(),
     )
     .unwrap();
@@ -299,11 +302,20 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
         hash16(format!("VN{uvci}").as_bytes()).to_vec()
     )));
 
-    // A replaced log (another key store's, or restored from a backup): everything is rebuilt
-    // from it, nothing of the published state is trusted.
+    // A replaced log (another key store's, or restored from a backup) is refused; published
+    // deliberately, everything is rebuilt from it and nothing of the published state is kept.
     std::fs::remove_file(f.keys.join("revocations.log")).unwrap();
     f.revoke(&["--uvci", &f.certs[5].0, "--reason", "fraud"]);
-    f.publish();
+    let out = run(&["publish", "--keys", s(&f.keys), "--out", s(&f.published)]);
+    assert!(!out.status.success());
+    ok(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&f.published),
+        "--allow-log-rewind",
+    ]);
     let rebuilt = f.manifest();
     assert_eq!((rebuilt.entries, rebuilt.slices.len()), (1, 1));
     assert_eq!(f.verify(0).0, 0, "no longer revoked");
@@ -450,5 +462,381 @@ fn a_revoked_signer_leaves_the_lists_and_cannot_issue() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is revoked"));
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+// Issue 18: no operator action may silently leave a revoked certificate VALID, and no check
+// may say "passed" when it checked nothing. One scenario per finding.
+
+/// `vaxpass ARGS`, expected to fail: its stderr.
+fn fails(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        !out.status.success(),
+        "{args:?} succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn rfc3339(offset_seconds: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    hcert::UnixTime(now + offset_seconds).rfc3339()
+}
+
+/// The verdict of certificate `i` as JSON (`verify --published --json`).
+fn verdict_json(f: &Fixture, tree: &Path, hc1: &str) -> serde_json::Value {
+    let text = f.dir.join("verdict-input.txt");
+    std::fs::write(&text, hc1).unwrap();
+    let anchor = f.anchor();
+    let out = run(&[
+        "verify",
+        s(&text),
+        "--published",
+        s(tree),
+        "--anchor",
+        s(&anchor),
+        "--json",
+    ]);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn check<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == id)
+        .unwrap_or_else(|| panic!("no {id} check in {v}"))
+}
+
+#[test]
+fn a_typed_uvci_must_carry_its_check_character_and_hc1_must_be_ours() {
+    let f = fixture("typed");
+    let uvci = &f.certs[0].0;
+    let (body, check_char) = uvci.rsplit_once('#').unwrap();
+    // Without the check character: refused with the likely intended UVCI, nothing revoked.
+    let err = fails(&[
+        "revoke",
+        "--keys",
+        s(&f.keys),
+        "--uvci",
+        body,
+        "--reason",
+        "fraud",
+    ]);
+    assert!(err.contains(&format!("did you mean {uvci}?")), "{err}");
+    // With a wrong one: refused.
+    let wrong = format!("{body}#{}", if check_char == "A" { "B" } else { "A" });
+    let err = fails(&[
+        "revoke",
+        "--keys",
+        s(&f.keys),
+        "--uvci",
+        &wrong,
+        "--reason",
+        "fraud",
+    ]);
+    assert!(err.contains("check character is wrong"), "{err}");
+    assert!(!f.revoke(&["--list"]).contains("certificate\t"));
+    // An HC1 text signed by someone else's keys (same country label): refused.
+    let other = f.dir.join("other-keys");
+    ok(&["keys", "init", "--dir", s(&other)]);
+    let other_issued = f.dir.join("other-issued");
+    ok(&[
+        "issue",
+        "--keys",
+        s(&other),
+        "--input",
+        s(&f.dir.join("records.jsonl")),
+        "--out",
+        s(&other_issued),
+    ]);
+    let line = std::fs::read_to_string(other_issued.join("certificates.jsonl")).unwrap();
+    let foreign: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let err = fails(&[
+        "revoke",
+        "--keys",
+        s(&f.keys),
+        "--uvci",
+        foreign["hc1"].as_str().unwrap(),
+        "--reason",
+        "fraud",
+    ]);
+    assert!(err.contains("not signed by this key store"), "{err}");
+    // Ours, as text or as the UVCI exactly as printed: revoked, and it bites.
+    let out = f.revoke(&["--uvci", &f.certs[1].1, "--reason", "fraud"]);
+    assert!(out.contains("1 revoked"), "{out}");
+    let out = f.revoke(&["--uvci", uvci, "--reason", "fraud"]);
+    assert!(out.contains("1 revoked"), "{out}");
+    f.publish();
+    assert_eq!(f.verify(0).0, 1);
+    assert_eq!(f.verify(1).0, 1);
+    assert_eq!(f.verify(2).0, 0);
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+#[test]
+fn a_restored_key_store_cannot_silently_unrevoke() {
+    let f = fixture("restored");
+    f.revoke(&["--uvci", &f.certs[2].0, "--reason", "fraud"]);
+    f.publish();
+    let backup = std::fs::read(f.keys.join("revocations.log")).unwrap();
+    f.revoke(&["--uvci", &f.certs[0].0, "--reason", "fraud"]);
+    f.revoke(&["--uvci", &f.certs[1].0, "--reason", "fraud"]);
+    f.publish();
+    assert_eq!(f.verify(0).0, 1);
+    let published = f.current();
+
+    // The key store restored from the backup: a shorter log.
+    let current_log = std::fs::read(f.keys.join("revocations.log")).unwrap();
+    std::fs::write(f.keys.join("revocations.log"), &backup).unwrap();
+    let publish = ["publish", "--keys", s(&f.keys), "--out", s(&f.published)];
+    let err = fails(&publish);
+    assert!(err.contains("does not continue the published one"), "{err}");
+    assert!(err.contains("--allow-log-rewind"), "{err}");
+    assert_eq!(f.current(), published, "nothing was published");
+    assert_eq!(f.verify(0).0, 1, "still revoked");
+
+    // A replaced log of the same length that differs: refused too.
+    let mut other = backup.clone();
+    for u in [&f.certs[5].0, &f.certs[6].0] {
+        other.extend_from_slice(format!("{u}\tfraud\t1800000000\t-\t-\t-\n").as_bytes());
+    }
+    std::fs::write(f.keys.join("revocations.log"), &other).unwrap();
+    let err = fails(&publish);
+    assert!(err.contains("differs"), "{err}");
+
+    // Deliberately, with the override: the revocations missing from the log are withdrawn.
+    std::fs::write(f.keys.join("revocations.log"), &backup).unwrap();
+    let mut rewind = publish.to_vec();
+    rewind.push("--allow-log-rewind");
+    ok(&rewind);
+    assert_eq!(f.verify(0).0, 0, "withdrawn, as the flag documents");
+    assert_eq!(f.verify(2).0, 1);
+    // The newer log restored: it continues the one now published, so no override is needed.
+    std::fs::write(f.keys.join("revocations.log"), &current_log).unwrap();
+    ok(&publish);
+    assert_eq!(f.verify(0).0, 1);
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+#[test]
+fn a_revoked_signer_stays_out_under_any_label_and_wrong_kids_are_refused() {
+    let f = fixture("label");
+    f.publish();
+    let kid = f.certs[0].2.clone();
+    f.revoke(&["--signer", &kid, "--reason", "key-compromise"]);
+    // A partner list naming our revoked signer as "vn" and as "DE", and a certificate filed
+    // under another certificate's kid.
+    let dsc: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(f.current().join("trust-lists/dsc.json")).unwrap())
+            .unwrap();
+    let ours = dsc
+        .iter()
+        .find(|e| e["certificateType"] == "DSC" && e["kid"] == kid.as_str())
+        .unwrap()
+        .clone();
+    let csca = dsc
+        .iter()
+        .find(|e| e["certificateType"] == "CSCA")
+        .unwrap()
+        .clone();
+    let mut lower = ours.clone();
+    lower["country"] = "vn".into();
+    let mut de = ours.clone();
+    de["country"] = "DE".into();
+    let mut misfiled = csca.clone();
+    misfiled["certificateType"] = "DSC".into();
+    misfiled["kid"] = "AAAAAAAAAAA=".into();
+    let partner = f.dir.join("partner.json");
+    std::fs::write(
+        &partner,
+        serde_json::to_vec(&serde_json::json!([lower, de, misfiled])).unwrap(),
+    )
+    .unwrap();
+    let out = run(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&f.published),
+        "--extra-trust",
+        s(&partner),
+    ]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refused"), "{err}");
+    assert!(err.contains("left out 2 partner-list entries"), "{err}");
+    let verifier = std::fs::read_to_string(f.current().join("trust-lists/verifier.json")).unwrap();
+    let spki = {
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(ours["rawData"].as_str().unwrap())
+            .unwrap();
+        let c = hcert::Certificate::from_der(&der).unwrap();
+        hcert::VerifierEntry::from_certificate(&c, c.kid, "VN").spki
+    };
+    assert!(!verifier.contains(&spki), "the revoked key is back");
+    assert!(!verifier.contains("AAAAAAAAAAA="));
+    let (code, out) = f.verify(0);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SIGNER_UNKNOWN"), "{out}");
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+#[test]
+fn another_countrys_certificate_is_not_checked_for_revocation_never_passed() {
+    let f = fixture("country");
+    // A German issuer, published beside ours as a partner.
+    let de_keys = f.dir.join("de-keys");
+    ok(&["keys", "init", "--dir", s(&de_keys), "--country", "DE"]);
+    let de_issued = f.dir.join("de-issued");
+    ok(&[
+        "issue",
+        "--keys",
+        s(&de_keys),
+        "--input",
+        s(&f.dir.join("records.jsonl")),
+        "--out",
+        s(&de_issued),
+    ]);
+    let de_published = f.dir.join("de-published");
+    ok(&["publish", "--keys", s(&de_keys), "--out", s(&de_published)]);
+    ok(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&f.published),
+        "--extra-trust",
+        s(&de_published.join("current/trust-lists/dsc.json")),
+    ]);
+    let line = std::fs::read_to_string(de_issued.join("certificates.jsonl")).unwrap();
+    let de: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let v = verdict_json(&f, &f.published, de["hc1"].as_str().unwrap());
+    assert_eq!(v["status"], "valid", "{v}");
+    let r = check(&v, "revocation");
+    assert_eq!(r["outcome"], "not_checked", "{r}");
+    assert_eq!(r["error"]["code"], "REVOCATION_NOT_COVERED");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no revocation data for certificates from DE"),
+        "{r}"
+    );
+    // Ours is checked, and passes.
+    let v = verdict_json(&f, &f.published, &f.certs[0].1);
+    assert_eq!(check(&v, "revocation")["outcome"], "passed");
+    // The text form says it plainly.
+    let text = f.dir.join("de.txt");
+    std::fs::write(&text, de["hc1"].as_str().unwrap()).unwrap();
+    let out = ok(&[
+        "verify",
+        s(&text),
+        "--published",
+        s(&f.published),
+        "--anchor",
+        s(&f.anchor()),
+    ]);
+    assert!(
+        out.contains("not checked: no revocation data for DE"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+#[test]
+fn lists_dated_minutes_ahead_verify_and_expired_revocation_data_blocks_valid() {
+    let f = fixture("clock");
+    // Published by a server whose clock is five minutes ahead.
+    let ahead = f.dir.join("ahead");
+    ok(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&ahead),
+        "--now",
+        &rfc3339(300),
+    ]);
+    let v = verdict_json(&f, &ahead, &f.certs[0].1);
+    assert_eq!(v["status"], "valid", "{v}");
+
+    // Published three days ago with revocation data valid for two: the lists still load, a
+    // certificate of ours cannot be valid, and the revocation line says why.
+    let old = f.dir.join("old");
+    ok(&[
+        "publish",
+        "--keys",
+        s(&f.keys),
+        "--out",
+        s(&old),
+        "--now",
+        &rfc3339(-3 * 86_400),
+        "--update-hours",
+        "24",
+    ]);
+    let v = verdict_json(&f, &old, &f.certs[0].1);
+    assert_eq!(v["status"], "cannot_verify", "{v}");
+    assert_eq!(v["reason"]["code"], "REVOCATION_DATA_EXPIRED", "{v}");
+    assert_eq!(check(&v, "revocation")["outcome"], "failed");
+    assert_eq!(check(&v, "trust_list")["outcome"], "passed");
+    // The revocation data's expiry is about two update intervals.
+    let sig: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            std::fs::canonicalize(old.join("current"))
+                .unwrap()
+                .join("revocation/filter.json.sig"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let statement: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(sig["statement"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let issued = hcert::UnixTime::parse_rfc3339(statement["issued"].as_str().unwrap()).unwrap();
+    let expires = hcert::UnixTime::parse_rfc3339(statement["expires"].as_str().unwrap()).unwrap();
+    assert_eq!(expires.0 - issued.0, 48 * 3600);
+    std::fs::remove_dir_all(&f.dir).unwrap();
+}
+
+#[test]
+fn the_publication_sequence_lives_with_the_key_store() {
+    let f = fixture("sequence");
+    let seq = |out: &Path| -> u64 {
+        let index = std::fs::read(out.join("current/.well-known/vaxpass.json")).unwrap();
+        hcert::Index::parse(&index).unwrap().sequence
+    };
+    f.publish();
+    f.publish();
+    assert_eq!(seq(&f.published), 2);
+    // A new output directory continues the sequence: portals that saw 2 accept it.
+    let fresh = f.dir.join("fresh-out");
+    ok(&["publish", "--keys", s(&f.keys), "--out", s(&fresh)]);
+    assert_eq!(seq(&fresh), 3);
+    assert_eq!(
+        std::fs::read_to_string(f.keys.join("publication.seq"))
+            .unwrap()
+            .trim(),
+        "3"
+    );
+    // A damaged record is an error, never a restart at 1.
+    std::fs::write(f.keys.join("publication.seq"), "garbage").unwrap();
+    let err = fails(&["publish", "--keys", s(&f.keys), "--out", s(&fresh)]);
+    assert!(err.contains("publication.seq is damaged"), "{err}");
+    assert_eq!(seq(&fresh), 3);
     std::fs::remove_dir_all(&f.dir).unwrap();
 }

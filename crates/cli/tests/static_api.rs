@@ -329,6 +329,17 @@ fn the_access_log_names_served_files_and_nothing_personal() {
     assert_eq!(status, 404);
     let (status, _, _) = http_get(&server.addr, "/trust-lists/HC1:NCFOXN", &[]);
     assert_eq!(status, 404);
+    // A CORS preflight is answered for any path under a published prefix: still not logged.
+    let (status, _, _) = http(
+        &server.addr,
+        "OPTIONS",
+        "/trust-lists/HC1:NCFOXNPREFLIGHT",
+        &[
+            ("Origin", "https://airline.example"),
+            ("Access-Control-Request-Method", "GET"),
+        ],
+    );
+    assert!((200..300).contains(&status), "preflight: {status}");
     let requests = || -> Vec<serde_json::Value> {
         server
             .log
@@ -341,11 +352,11 @@ fn the_access_log_names_served_files_and_nothing_personal() {
     };
     // The writer flushes as soon as it has nothing more to write.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while requests().len() < 3 && std::time::Instant::now() < deadline {
+    while requests().len() < 4 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let lines = requests();
-    assert_eq!(lines.len(), 3, "one line per request: {lines:?}");
+    assert_eq!(lines.len(), 4, "one line per request: {lines:?}");
     assert_eq!(lines[0]["path"], "/trust-lists/dsc.json");
     assert_eq!(lines[0]["status"], 200);
     assert_eq!(lines[0]["method"], "GET");
@@ -358,8 +369,9 @@ fn the_access_log_names_served_files_and_nothing_personal() {
             unknown["path"], "-",
             "unknown paths are not logged: {unknown}"
         );
-        assert_eq!(unknown["status"], 404);
     }
+    assert_eq!(lines[1]["status"], 404);
+    assert_eq!(lines[3]["method"], "OPTIONS");
     let all = server.log.lock().unwrap().join("\n");
     for private in ["HC1", "NGUYEN", "holder", "203.0.113.9"] {
         assert!(!all.contains(private), "{private} in the log:\n{all}");
@@ -374,8 +386,18 @@ fn http_get(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, BTreeMap<String, String>, Vec<u8>) {
+    http(addr, "GET", path, headers)
+}
+
+/// A minimal HTTP/1.1 request without a body: (status, headers, body).
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, BTreeMap<String, String>, Vec<u8>) {
     let mut s = TcpStream::connect(addr).unwrap();
-    let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -789,5 +811,110 @@ fn slow_clients_time_out_and_sigterm_stops_gracefully() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(status.success(), "graceful exit: {status:?}");
+    std::fs::remove_dir_all(&f.dir).ok();
+}
+
+#[test]
+fn serve_refuses_trees_holding_keys() {
+    let f = fixture("keys-under-app");
+    // The key store itself inside the directory given as --app (a wrong path, a deploy
+    // script gone wrong): refused before anything is served.
+    let site = f.dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(f.app.join("index.html"), site.join("index.html")).unwrap();
+    vaxpass(&["keys", "init", "--dir", s(&site.join("backup-keys"))]);
+    let serve = |app: &Path| {
+        Command::new(BIN)
+            .args([
+                "serve",
+                "--trust-lists",
+                s(&f.published),
+                "--app",
+                s(app),
+                "--addr",
+                "127.0.0.1:0",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = serve(&site);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("key"), "{err}");
+    // A lone private key file, under any name.
+    let other = f.dir.join("other-site");
+    std::fs::create_dir_all(other.join("assets")).unwrap();
+    std::fs::copy(f.app.join("index.html"), other.join("index.html")).unwrap();
+    let pem = std::fs::read(f.keys.join("trust-list-signer.key.pem")).unwrap();
+    std::fs::write(other.join("assets/logo.txt"), pem).unwrap();
+    let out = serve(&other);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("private key"));
+    std::fs::remove_dir_all(&f.dir).ok();
+}
+
+/// Slow clients: one address cannot hold every connection, a client that never finishes its
+/// request headers is cut off, and new clients are served meanwhile.
+#[test]
+fn slow_clients_cannot_take_the_server() {
+    use std::time::{Duration, Instant};
+    let f = fixture("slow-limits");
+    let state = state(&f);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let limits = serve::Limits {
+        max_connections: 100,
+        per_ip: 4,
+        header_timeout: Duration::from_secs(1),
+        stall_timeout: Duration::from_secs(2),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(serve::serve(listener, state, limits, async {
+        let _ = stopped.await;
+    }));
+    // Four slow clients that send half a request line and stop.
+    let slow: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut c = TcpStream::connect(&addr).unwrap();
+            c.write_all(b"GET /trust-lists/dsc.json HTTP/1.1\r\nHo")
+                .unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    // A fifth connection from the same address is closed at once.
+    let mut fifth = TcpStream::connect(&addr).unwrap();
+    fifth
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = fifth.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut buf = [0u8; 64];
+    let n = fifth.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "over the per-address limit: closed without an answer");
+    // The slow ones are cut off after the header timeout...
+    let started = Instant::now();
+    for mut c in slow {
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        let _ = c.read_to_end(&mut rest);
+        assert!(
+            rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+            "{}",
+            String::from_utf8_lossy(&rest)
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(4));
+    // ...and a new client is served.
+    let (status, _, _) = http_get(&addr, "/trust-lists/dsc.json", &[]);
+    assert_eq!(status, 200);
+    let _ = stop.send(());
+    runtime.block_on(server).unwrap().unwrap();
     std::fs::remove_dir_all(&f.dir).ok();
 }

@@ -10,6 +10,7 @@
 //! signers/<kid hex>.crt.pem/.key.pem   document signers (digitalSignature, DCC type EKUs)
 //! trust-list-signer.crt.pem/.key.pem   signs published lists; never signs certificates
 //! uvci.secret                      32 random bytes: UVCIs cannot be guessed from record ids
+//! publication.seq                  the last publication sequence signed (only grows)
 //! ```
 
 use std::fs::{self, File, OpenOptions};
@@ -28,6 +29,9 @@ use serde::{Deserialize, Serialize};
 pub const FORBIDDEN_DIRS: [&str; 6] = ["trust-lists", "public", "dist", "www", "htdocs", "html"];
 
 const DAY: i64 = 86_400;
+
+/// The last publication sequence signed, in the key store directory.
+pub const PUBLICATION_SEQUENCE: &str = "publication.seq";
 
 /// Options for new keys.
 #[derive(Debug, Clone)]
@@ -480,6 +484,38 @@ impl KeyStore {
             certificate,
             pkcs8,
         })
+    }
+
+    /// Reserves the next publication sequence: one more than the highest of the last one
+    /// this key store signed and `published` (the sequence already in the output directory),
+    /// written and fsynced before it is used. Kept with the trust-list signer, so a new output
+    /// directory never restarts at 1, which every portal that saw a higher number would
+    /// refuse as a rollback. An unreadable record is an error, never a restart.
+    pub fn reserve_publication_sequence(&self, published: u64) -> Result<u64> {
+        let path = self.dir.join(PUBLICATION_SEQUENCE);
+        let lock = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(self.dir.join("publication.lock"))?;
+        lock.lock().context("locking the publication sequence")?;
+        let last = match fs::read_to_string(&path) {
+            Ok(text) => text.trim().parse::<u64>().with_context(|| {
+                format!(
+                    "{} is damaged; restore it (the sequence must never go down)",
+                    path.display()
+                )
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let next = last.max(published) + 1;
+        let tmp = self.dir.join(format!("{PUBLICATION_SEQUENCE}.tmp"));
+        fs::write(&tmp, format!("{next}\n"))?;
+        File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        File::open(&self.dir)?.sync_all()?;
+        Ok(next)
     }
 
     /// The secret behind UVCIs.

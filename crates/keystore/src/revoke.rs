@@ -139,6 +139,40 @@ pub fn check_uvci(uvci: &str) -> Result<()> {
     Ok(())
 }
 
+/// A UVCI of `country` (the key store's own) must end in `#` and its Luhn mod N check
+/// character, as every certificate this issuer signs does: the revocation hashes are over the
+/// exact text, so a UVCI typed without it, or mistyped, would revoke nothing while reporting
+/// success. Other countries' UVCIs are taken as given (verifiers treat them as opaque).
+pub fn check_own_uvci(uvci: &str, country: &str) -> Result<()> {
+    check_uvci(uvci)?;
+    let own = uvci
+        .strip_prefix("URN:UVCI:")
+        .and_then(|rest| rest.split(':').nth(1))
+        .is_some_and(|c| c == country);
+    if !own {
+        return Ok(());
+    }
+    match uvci.rsplit_once('#') {
+        None => match hcert::with_check_character(uvci) {
+            Some(full) => bail!(
+                "{uvci} has no check character, so it matches no certificate; did you mean {full}? \
+                 (copy the UVCI exactly as printed on the certificate)"
+            ),
+            None => bail!("{uvci} has no check character, so it matches no certificate"),
+        },
+        Some((body, _)) if !hcert::check_character_valid(uvci) => {
+            let expected = hcert::check_character(body).map_or_else(String::new, |c| {
+                format!(" (for this text it would be #{c})")
+            });
+            bail!(
+                "{uvci}: the check character is wrong{expected}, so the UVCI was mistyped and \
+                 matches no certificate; copy it exactly as printed on the certificate"
+            )
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Hashes the already uniform 16-byte keys of the dedup set by their first 8 bytes.
 #[derive(Default)]
 struct FirstBytes(u64);
@@ -271,6 +305,7 @@ pub struct Log {
     log: AppendLog,
     known: KeySet,
     country: String,
+    signers: Option<hcert::TrustStore>,
 }
 
 impl Log {
@@ -290,7 +325,15 @@ impl Log {
             log,
             known,
             country: country.to_string(),
+            signers: None,
         })
+    }
+
+    /// The issuer's document signers, against which an `HC1:` input's signature is checked
+    /// before its UVCI is taken. Without them, `HC1:` inputs are refused.
+    pub fn with_signers(mut self, signers: hcert::TrustStore) -> Log {
+        self.signers = Some(signers);
+        self
     }
 
     /// Revoked certificates so far.
@@ -383,6 +426,15 @@ impl Log {
         };
         if let Some(hc1) = hc1 {
             let d = hcert::decode(&hc1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            // A forged or altered text must not revoke someone else's certificate: only what
+            // our own signers signed is taken.
+            let signers = self
+                .signers
+                .as_ref()
+                .context("cannot check an HC1: text's signature here; give its UVCI instead")?;
+            hcert::check_signature(&d.cose, signers).map_err(|e| {
+                anyhow::anyhow!("not signed by this key store's document signers: {e}")
+            })?;
             let iss = d.claims.iss.clone().unwrap_or_default();
             if iss != self.country {
                 bail!(
@@ -410,7 +462,7 @@ impl Log {
             );
             entry.exp = d.claims.exp;
         }
-        check_uvci(&entry.uvci)?;
+        check_own_uvci(&entry.uvci, &self.country)?;
         Ok(entry)
     }
 }
@@ -504,7 +556,9 @@ mod tests {
     fn revoking_twice_changes_nothing_and_a_torn_line_is_cut() {
         let dir = tempdir("torn");
         let at = UnixTime(1_800_000_000);
-        let input = "URN:UVCI:01:VN:AAA#1\n\n# comment\nURN:UVCI:01:VN:BBB#2\nnot a uvci\nURN:UVCI:01:VN:AAA#1\n";
+        let [aaa, bbb, ccc] = ["AAA", "BBB", "CCC"]
+            .map(|b| hcert::with_check_character(&format!("URN:UVCI:01:VN:{b}")).unwrap());
+        let input = format!("{aaa}\n\n# comment\n{bbb}\nnot a uvci\n{aaa}\n");
         let mut log = Log::open(&dir, "VN").unwrap();
         let s = log
             .revoke_lines(input.as_bytes(), Reason::Fraud, at)
@@ -525,24 +579,20 @@ mod tests {
         // A crash mid-append leaves a line without its newline: it is cut on the next open
         // and the rerun appends it whole.
         let mut torn = before.clone();
-        torn.extend_from_slice(b"URN:UVCI:01:VN:CCC#3\tfra");
+        torn.extend_from_slice(format!("{ccc}\tfra").as_bytes());
         fs::write(dir.join(LOG), &torn).unwrap();
         assert_eq!(entries(&dir).len(), 2);
         let mut log = Log::open(&dir, "VN").unwrap();
         assert_eq!(fs::read(dir.join(LOG)).unwrap(), before);
         let s = log
-            .revoke_lines(&b"URN:UVCI:01:VN:CCC#3\n"[..], Reason::Fraud, at)
+            .revoke_lines(format!("{ccc}\n").as_bytes(), Reason::Fraud, at)
             .unwrap();
         assert_eq!(s.revoked, 1);
         drop(log);
         let all = entries(&dir);
         assert_eq!(
             all.iter().map(|e| e.uvci.as_str()).collect::<Vec<_>>(),
-            [
-                "URN:UVCI:01:VN:AAA#1",
-                "URN:UVCI:01:VN:BBB#2",
-                "URN:UVCI:01:VN:CCC#3"
-            ]
+            [aaa.as_str(), bbb.as_str(), ccc.as_str()]
         );
         assert!(all.iter().all(|e| e.reason == Reason::Fraud));
 
@@ -582,6 +632,41 @@ mod tests {
         ] {
             assert!(check_uvci(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Issue 18, finding 1: a UVCI of our own country typed without its check character, or
+    /// with a wrong one, would hash to nothing any certificate carries. Refused, with the
+    /// likely intended text; other countries' UVCIs are taken as given.
+    #[test]
+    fn own_uvcis_need_their_check_character() {
+        let full = hcert::with_check_character("URN:UVCI:01:VN:8W3K2P9QX4").unwrap();
+        let (body, check) = full.rsplit_once('#').unwrap();
+        assert!(check_own_uvci(&full, "VN").is_ok());
+        let missing = check_own_uvci(body, "VN").unwrap_err().to_string();
+        assert!(
+            missing.contains(&format!("did you mean {full}?")),
+            "{missing}"
+        );
+        let wrong_char = if check == "A" { "B" } else { "A" };
+        let wrong = check_own_uvci(&format!("{body}#{wrong_char}"), "VN")
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.contains("check character is wrong"), "{wrong}");
+        assert!(wrong.contains(&format!("#{check}")), "{wrong}");
+        // Another country's UVCI: opaque.
+        assert!(check_own_uvci("URN:UVCI:01:DE:ABC123", "VN").is_ok());
+        assert!(check_own_uvci("URN:UVCI:01:DE:ABC123#Q", "VN").is_ok());
+
+        // Through the log: nothing is reported revoked that cannot match.
+        let dir = tempdir("check-char");
+        let mut log = Log::open(&dir, "VN").unwrap();
+        let input = format!("{body}\n{body}#{wrong_char}\n{full}\n");
+        let s = log
+            .revoke_lines(input.as_bytes(), Reason::Fraud, UnixTime(1_800_000_000))
+            .unwrap();
+        assert_eq!((s.read, s.revoked, s.rejected.len()), (3, 1, 2));
+        assert_eq!(entries(&dir).len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

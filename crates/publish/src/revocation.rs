@@ -232,6 +232,7 @@ pub fn build(
     prev: Option<&Path>,
     staging: &Path,
     now: UnixTime,
+    allow_rewind: bool,
 ) -> Result<Output> {
     let prev_filter = read_previous(prev, FILTER_MANIFEST, |b| Ok(FilterManifest::parse(b)?));
     let prev_batches = read_previous(prev, BATCH_LIST, |b| {
@@ -270,6 +271,22 @@ pub fn build(
         && prev_batches
             .as_ref()
             .map_or(carried == 0, |b| b.log_entries == carried);
+    if !prefix_ok && !allow_rewind {
+        // A restored or replaced key store: publishing it would withdraw every revocation
+        // made since, silently. Only an operator who means it may do that.
+        bail!(
+            "the revocation log in {} does not continue the published one: the published \
+             lists cover {carried} revocations, this log holds {total}{}. Publishing it would \
+             make every certificate revoked since then valid again. Restore the newer log, or \
+             pass --allow-log-rewind to withdraw those revocations deliberately",
+            keys.display(),
+            if total >= carried {
+                " but differs in the revocations already published"
+            } else {
+                ""
+            }
+        );
+    }
     if !prefix_ok || !batches_ok {
         // The log does not continue the published one: start over from all of it.
         // Only the lines of the first pass: a `revoke` running meanwhile appends after them.

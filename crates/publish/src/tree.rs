@@ -52,6 +52,12 @@ pub struct Options {
     pub valid_days: i64,
     /// Hours until the next planned publication.
     pub update_hours: i64,
+    /// Hours the revocation files stay valid (shorter than the lists: a verifier that stops
+    /// receiving updates stops calling this issuer's certificates valid soon after).
+    pub revocation_hours: i64,
+    /// Publish even if the revocation log does not continue the one already published (a
+    /// restored or replaced key store): every revocation missing from it is withdrawn.
+    pub allow_log_rewind: bool,
 }
 
 /// The value sets JSON from the TSV table.
@@ -99,6 +105,7 @@ fn gateway_entry(
     })
 }
 
+/// The publication sequence of `OUT/current` (0 when there is none).
 fn previous_sequence(out: &Path) -> u64 {
     fs::read(out.join("current/.well-known/vaxpass.json"))
         .ok()
@@ -134,20 +141,29 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
     }
     let country = store.manifest.country.clone();
     let now = opts.now;
+    if opts.update_hours < 1 || opts.revocation_hours < opts.update_hours {
+        bail!("the revocation data must stay valid at least until the next planned update");
+    }
+    if opts.valid_days * 24 < opts.revocation_hours {
+        bail!("the revocation data cannot outlive the lists");
+    }
     let expires = UnixTime(now.0 + opts.valid_days * 86_400);
+    let revocation_expires = UnixTime(now.0 + opts.revocation_hours * 3600);
     let next_update = UnixTime(now.0 + opts.update_hours * 3600);
-    let sequence = previous_sequence(&opts.out) + 1;
     let csca = store.csca()?;
-    // A revoked signer is left out of every list: whatever it signed stops verifying.
+    // A revoked signer is left out of every list: whatever it signed stops verifying. It is
+    // known by its public key, so no partner list brings it back under another label or kid.
     let revoked: Vec<String> = revoked_signers(&opts.keys)?
         .into_iter()
         .map(|r| r.kid)
         .collect();
     let all_signers = store.signers()?;
-    let revoked_signers = all_signers
+    let revoked_keys: Vec<String> = all_signers
         .iter()
         .filter(|c| revoked.contains(&c.kid_base64()))
-        .count();
+        .map(|c| VerifierEntry::from_certificate(c, c.kid, &country).spki)
+        .collect();
+    let revoked_signers = revoked_keys.len();
     let signers: Vec<Certificate> = all_signers
         .into_iter()
         .filter(|c| !revoked.contains(&c.kid_base64()))
@@ -211,8 +227,16 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
             entries.push(VerifierEntry::from_certificate(&e.certificate, e.kid, &c));
         }
     }
-    // A revoked signer stays out even when a partner list (say, a gateway download) names it.
-    entries.retain(|e| !(e.country == country && revoked.contains(&e.kid)));
+    // A revoked signer stays out even when a partner list (say, a gateway download) names it,
+    // whatever country it files it under.
+    let before = entries.len();
+    entries.retain(|e| !revoked_keys.contains(&e.spki));
+    if entries.len() < before {
+        eprintln!(
+            "left out {} partner-list entries holding a revoked document signer's key",
+            before - entries.len()
+        );
+    }
     entries.sort_by(|a, b| (&a.country, &a.kid).cmp(&(&b.country, &b.kid)));
     entries.dedup();
     files.push((
@@ -229,17 +253,32 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
         "display names of value-set codes".into(),
     ));
 
+    // The sequence is kept with the trust-list signer, so a new --out (or a restored one)
+    // never restarts it; reserved (fsynced) before anything is signed with it.
+    let sequence = store.reserve_publication_sequence(previous_sequence(&opts.out))?;
     // Write the version in a hidden directory.
     let version = format!("v{sequence:06}");
     let staging = opts.out.join(format!(".{version}.tmp"));
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     let previous = fs::canonicalize(opts.out.join("current")).ok();
-    let revocation = revocation::build(&opts.keys, &country, previous.as_deref(), &staging, now)?;
+    let revocation = revocation::build(
+        &opts.keys,
+        &country,
+        previous.as_deref(),
+        &staging,
+        now,
+        opts.allow_log_rewind,
+    )?;
     files.extend(revocation.signed.iter().cloned());
     let mut index_files = revocation.pinned.clone();
     let sign = |path: &str, content: &[u8]| {
-        hcert::sign_file(path, content, tl_key.as_ref(), now, expires, sequence)
+        let until = if path.starts_with("revocation/") {
+            revocation_expires
+        } else {
+            expires
+        };
+        hcert::sign_file(path, content, tl_key.as_ref(), now, until, sequence)
             .map_err(|e| anyhow::anyhow!("{e}"))
     };
     let write = |rel: &str, data: &[u8]| -> Result<()> {

@@ -15,6 +15,8 @@ pub(crate) fn run(a: PublishArgs) -> Result<ExitCode> {
         extra_trust: a.extra_trust,
         valid_days: a.valid_days,
         update_hours: a.update_hours,
+        revocation_hours: a.revocation_hours.unwrap_or(2 * a.update_hours),
+        allow_log_rewind: a.allow_log_rewind,
     };
     let p = vaxpass_publish::publish_report(&opts)?;
     let r = &p.revocation;

@@ -84,7 +84,13 @@ pub(crate) fn run(a: &RevokeArgs) -> Result<ExitCode> {
         return signer(a, &store, kid, reason);
     }
     let at = time_or_now("--at", a.at.as_deref())?;
-    let mut log = revoke::Log::open(&a.keys, &store.manifest.country)?;
+    // Every document signer this key store ever had, revoked ones included: an `HC1:` input
+    // is taken only if one of them signed it.
+    let mut signers = hcert::TrustStore::new();
+    for c in store.signers()? {
+        signers.add(c, Some(store.manifest.country.clone()));
+    }
+    let mut log = revoke::Log::open(&a.keys, &store.manifest.country)?.with_signers(signers);
     let summary = match &a.file {
         Some(path) if path.as_os_str() == "-" => {
             log.revoke_lines(std::io::stdin().lock(), reason, at)?
