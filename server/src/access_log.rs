@@ -126,7 +126,10 @@ fn write_lines(rx: &Receiver<Line>, dropped: &AtomicU64) {
                     status,
                     micros,
                 } => {
-                    let served = (200..300).contains(&status) || status == 304;
+                    // A file was served only by GET or HEAD: a CORS preflight (OPTIONS) is
+                    // answered for any path under a published prefix, known or not.
+                    let served = matches!(method, Method::GET | Method::HEAD)
+                        && ((200..300).contains(&status) || status == 304);
                     let _ = write_request(
                         &mut out,
                         clock.stamp(at),

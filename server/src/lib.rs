@@ -20,7 +20,9 @@ mod snapshot;
 mod state;
 mod tree;
 
-pub use listen::{run, HEADER_TIMEOUT, MAX_CONNECTIONS, SHUTDOWN_GRACE};
+pub use listen::{
+    run, serve, Limits, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_PER_IP, SHUTDOWN_GRACE, STALL_TIMEOUT,
+};
 pub use routes::router;
 pub use snapshot::{Asset, CachePolicy, Snapshot};
 pub use state::AppState;
