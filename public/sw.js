@@ -3,7 +3,7 @@
 // App shell: index.html and the files it names (hashed wasm, js, css) are cached at install
 // and served cache-first; index.html itself is revalidated from the network when online.
 // Trust lists are NOT handled here: the app checks their signatures and keeps the verified
-// copy itself (Cache API "vaxpass-lists-v1"). Nothing about scanned certificates is ever
+// copy itself (Cache API caches "vaxpass-lists-<sequence>-<time>"). Nothing about scanned certificates is ever
 // seen here: verifying makes no request at all.
 'use strict';
 
@@ -42,29 +42,40 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// The shell cache holds exactly what install precached and what a fresh start page names: a
+// response is stored only under a path already there (an update of it), and the start page
+// only from a navigation to '/'. So a visit to any other address (say /icon.svg opened as a
+// page) can never replace the offline start page or add files of its own.
+const NAMED = /(?:href|src)=["'](\/[^"'?#]+)["']|from ['"](\/[^'"]+)['"]|['"](\/[^'"\s]+\.wasm)['"]/g;
+
+async function updateIfKept(cache, path, res) {
+  if (res.ok && res.type === 'basic' && await cache.match(path)) await cache.put(path, res);
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   // The lists (trust lists, revocation filter) are kept by the app itself, checked, in its own
-  // cache: never in the shell cache.
+  // caches: never in the shell cache.
   if (url.pathname.startsWith('/trust-lists/') || url.pathname.startsWith('/.well-known/') ||
       url.pathname.startsWith('/revocation/') ||
       url.pathname === '/trust-anchor.pem' || url.pathname === '/healthz') return;
-  if (req.mode === 'navigate') {
-    // Network first for the page (new releases), the cached shell when offline.
+  if (req.mode === 'navigate' && url.pathname === '/') {
+    // Network first for the start page (new releases), the cached shell when offline.
     event.respondWith((async () => {
       try {
         const fresh = await fetch(req);
-        if (fresh.ok) {
+        const type = fresh.headers.get('content-type') || '';
+        if (fresh.ok && fresh.type === 'basic' && type.startsWith('text/html')) {
           const cache = await caches.open(SHELL);
           await cache.put('/', fresh.clone());
-          // A new index names new hashed files: fetch them while online.
+          // A new start page names new hashed files: fetch them while online.
           const html = await fresh.clone().text();
           const missing = [];
-          for (const m of html.matchAll(/(?:href|src)=["'](\/[^"'?#]+)["']|from ['"](\/[^'"]+)['"]|['"](\/[^'"\s]+\.wasm)['"]/g)) {
+          for (const m of html.matchAll(NAMED)) {
             const path = m[1] || m[2] || m[3];
-            if (path && !(await cache.match(path))) missing.push(path);
+            if (path && !path.startsWith('//') && !(await cache.match(path))) missing.push(path);
           }
           event.waitUntil(cache.addAll(missing).catch(() => {}));
         }
@@ -77,33 +88,26 @@ self.addEventListener('fetch', (event) => {
     })());
     return;
   }
-  // Unhashed files (the scanner worker, icon, manifest): network first, cache when offline.
+  // Unhashed files (the scanner worker, icon, manifest), also opened as pages: network first,
+  // the cached copy when offline; the cache is refreshed only for files it already holds.
   if (!/-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(url.pathname)) {
     event.respondWith((async () => {
       try {
         const fresh = await fetch(req);
-        if (fresh.ok) {
-          const cache = await caches.open(SHELL);
-          event.waitUntil(cache.put(req, fresh.clone()));
-        }
+        const cache = await caches.open(SHELL);
+        event.waitUntil(updateIfKept(cache, url.pathname, fresh.clone()));
         return fresh;
       } catch (e) {
-        const cached = await caches.match(req, { ignoreSearch: true });
+        const cached = await caches.match(url.pathname);
         if (cached) return cached;
         throw e;
       }
     })());
     return;
   }
-  // Hashed assets never change: cache first.
+  // Hashed assets never change: cache first (they were stored when a start page named them).
   event.respondWith((async () => {
-    const cached = await caches.match(req, { ignoreSearch: true });
-    if (cached) return cached;
-    const fresh = await fetch(req);
-    if (fresh.ok) {
-      const cache = await caches.open(SHELL);
-      event.waitUntil(cache.put(req, fresh.clone()));
-    }
-    return fresh;
+    const cached = await caches.match(url.pathname);
+    return cached || fetch(req);
   })());
 });

@@ -64,6 +64,22 @@ pub struct ResultView {
     pub fields: Vec<(String, String)>,
     /// Every check.
     pub checks: Vec<CheckLine>,
+    /// In audit mode (`?at=`), the mark shown on the answer itself: it is a judgement as of
+    /// another moment, not a check for today.
+    pub audit: Option<String>,
+}
+
+impl ResultView {
+    /// Marks the answer as an audit as of `at` (when the `?at=` time is in force).
+    pub fn with_audit(mut self, lang: Lang, at: Option<UnixTime>) -> ResultView {
+        self.audit = at.map(|t| {
+            i18n::fill(
+                i18n::text(lang, Key::AuditVerdict),
+                &[&i18n::date_time(lang, t)],
+            )
+        });
+        self
+    }
 }
 
 /// Display name of a value-set code: the name in `lang`, else English, else the code itself.
@@ -144,6 +160,7 @@ pub fn build(
         reason_code,
         fields: fields(verdict, sets, lang, country),
         checks: checks(verdict, lang),
+        audit: None,
     }
 }
 
@@ -292,6 +309,11 @@ fn checks(verdict: &Verdict, lang: Lang) -> Vec<CheckLine> {
                     "na",
                     Key::CheckNotApplicable,
                     (lang == Lang::En).then(|| why.to_string()),
+                ),
+                Outcome::NotCovered(e) => (
+                    "not_covered",
+                    Key::CheckNotCovered,
+                    Some(i18n::reason(lang, e)),
                 ),
             };
             CheckLine {

@@ -24,6 +24,9 @@ pub enum ListState {
         offline: bool,
         /// When they were downloaded or loaded (for the refresh cadence).
         fetched_at: UnixTime,
+        /// Why the network copy was refused when the saved copy stands in (a rollback, say):
+        /// shown, so a counter knows its server is serving something wrong.
+        refused: Option<Error>,
     },
     /// No usable list.
     Failed {
@@ -110,6 +113,25 @@ pub fn bundle_files(b: &Bundle) -> Vec<(String, &[u8])> {
                     ]
                 }),
         )
+        .collect()
+}
+
+/// Prefix of the Cache API caches holding a saved copy of the lists. Each save writes a new
+/// cache ([`copy_name`]) and only then switches to it, so an interrupted save leaves the
+/// previous copy whole and current, never a mix.
+pub const COPY_PREFIX: &str = "vaxpass-lists-";
+
+/// The cache name of a new saved copy.
+pub fn copy_name(sequence: u64, now: UnixTime) -> String {
+    format!("{COPY_PREFIX}{sequence}-{}", now.0)
+}
+
+/// The saved copies to delete once `current` is in use: every other list cache.
+pub fn stale_copies(names: &[String], current: &str) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| n.starts_with(COPY_PREFIX) && n.as_str() != current)
+        .cloned()
         .collect()
 }
 

@@ -75,6 +75,17 @@ fn bundle(w: &World, issued: UnixTime, sequence: u64) -> Bundle {
 
 /// [`bundle`] with these UVCIs (of VN certificates) in its revocation filter.
 fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str]) -> Bundle {
+    bundle_with(w, issued, sequence, revoked, UnixTime(issued.0 + 2 * DAY))
+}
+
+/// [`bundle_revoking`] whose revocation data expires at `revocation_expires`.
+fn bundle_with(
+    w: &World,
+    issued: UnixTime,
+    sequence: u64,
+    revoked: &[&str],
+    revocation_expires: UnixTime,
+) -> Bundle {
     let keys: Vec<u64> = revoked
         .iter()
         .map(|u| key_of(&hcert::country_uci_hash("VN", u)))
@@ -110,12 +121,17 @@ fn bundle_revoking(w: &World, issued: UnixTime, sequence: u64, revoked: &[&str])
     }}))
     .unwrap();
     let sign = |path: &str, content: &[u8]| {
+        let until = if path == hcert::REVOCATION_PATH {
+            revocation_expires
+        } else {
+            expires
+        };
         hcert::sign_file(
             path,
             content,
             w.anchor_key.as_ref(),
             issued,
-            expires,
+            until,
             sequence,
         )
         .unwrap()
@@ -460,4 +476,204 @@ fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
     assert_eq!(r.answer, Answer::NotValid);
     assert_eq!(r.checks.len(), 9);
     assert!(r.fields.is_empty());
+}
+
+/// Issue 18, finding 5: one clock-skew rule. Whatever moment a bundle is issued at, if the
+/// loader accepts it at `now`, a verdict at `now` finds the lists current: a list a few minutes
+/// ahead of the device's clock never loads and then refuses every certificate.
+#[test]
+fn a_list_the_loader_accepts_passes_the_verdict_check_at_the_same_moment() {
+    let w = world();
+    let hc1 = certificate(&w, UnixTime(T0.0 - 10 * DAY));
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 48,
+        ..Default::default()
+    });
+    let mut accepted = 0;
+    runner
+        .run(&(-8 * DAY..=20 * 60i64), |offset| {
+            // Issued `offset` seconds away from now (negative: in the past).
+            let issued = UnixTime(T0.0 + offset);
+            let b = bundle_with(&w, issued, 1, &[], UnixTime(issued.0 + 9 * DAY));
+            if let Ok(l) = load(&b, &w.anchor, T0, None) {
+                let v = hcert::verify_as_of(&hc1, &l.store, T0, T0);
+                proptest::prop_assert!(v.is_valid(), "offset {offset}: {:?}", v.reason());
+            }
+            Ok(())
+        })
+        .unwrap();
+    // The boundaries, and that the property was not vacuous: five minutes ahead loads and
+    // verifies, a day ahead does not load.
+    for (offset, loads) in [
+        (300, true),
+        (hcert::CLOCK_SKEW, true),
+        (hcert::CLOCK_SKEW + 1, false),
+        (DAY, false),
+    ] {
+        let b = bundle_with(
+            &w,
+            UnixTime(T0.0 + offset),
+            1,
+            &[],
+            UnixTime(T0.0 + 9 * DAY),
+        );
+        let l = load(&b, &w.anchor, T0, None);
+        assert_eq!(l.is_ok(), loads, "offset {offset}");
+        if let Ok(l) = l {
+            accepted += 1;
+            assert!(hcert::verify_as_of(&hc1, &l.store, T0, T0).is_valid());
+        }
+    }
+    assert_eq!(accepted, 2);
+}
+
+/// Issue 18, findings 4 and 8: revocation data covers its own country only, and it expires
+/// sooner than the lists.
+#[test]
+fn revocation_is_not_covered_for_other_countries_and_expires_on_its_own() {
+    let w = world();
+    let now = UnixTime(T0.0 + 3 * DAY);
+    let country = |c: &str| format!("<{c}>");
+    // Revocation data two days old at most: expired three days after issue.
+    let b = bundle_with(&w, T0, 1, &[], UnixTime(T0.0 + 2 * DAY));
+    let l = load(&b, &w.anchor, now, None).unwrap();
+    assert!(l.revocation_expired(now));
+    assert!(l.stale(now), "past next_update (one day)");
+    assert!(hcert::refresh_due(&l, now, now));
+    let ours = certificate(&w, UnixTime(T0.0 - DAY));
+    let v = hcert::verify_as_of(&ours, &l.store, now, now);
+    assert_eq!(v.status(), hcert::Status::CannotVerify);
+    assert_eq!(
+        v.reason().map(hcert::Error::code),
+        Some("REVOCATION_DATA_EXPIRED")
+    );
+    let r = answer::build(&v, Some(&l.value_sets), Lang::En, None, &country);
+    assert_eq!(r.answer, Answer::CannotVerify);
+    assert!(r
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("revocation data is out of date"));
+
+    // Another country's certificate (same signer, iss DE): revocation "not checked", which
+    // is shown as such and never as passed; the certificate is valid on its other checks.
+    let fresh = load(&bundle(&w, T0, 2), &w.anchor, UnixTime(T0.0 + 3600), None).unwrap();
+    let key = crypto::default_key_factory()
+        .load_signing_key(Algorithm::Es256, &w.dsc_pkcs8)
+        .unwrap();
+    let payload = json!({
+        "ver": "1.3.0", "nam": {"fnt": "MUSTER", "gnt": "ERIKA"}, "dob": "1964-08-12",
+        "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
+               "dn": 2, "sd": 2, "dt": "2021-06-01", "co": "DE", "is": "Robert Koch-Institut",
+               "ci": "URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]
+    });
+    let de = hcert::Issuer::with_zlib_level(key, w.dsc.kid, 0)
+        .issue(
+            "DE",
+            UnixTime(T0.0 - DAY),
+            UnixTime(T0.0 + 300 * DAY),
+            &payload,
+        )
+        .unwrap();
+    let at = UnixTime(T0.0 + 3600);
+    let v = hcert::verify_as_of(&de, &fresh.store, at, at);
+    assert!(v.is_valid(), "{:?}", v.reason());
+    assert!(matches!(
+        v.outcome(hcert::CheckId::Revocation),
+        Some(hcert::Outcome::NotCovered(hcert::Error::RevocationNotCovered { country: Some(c) })) if c == "DE"
+    ));
+    for lang in [Lang::En, Lang::Vi] {
+        let r = answer::build(&v, Some(&fresh.value_sets), lang, None, &country);
+        let line = r.checks.iter().find(|c| c.code == "revocation").unwrap();
+        assert_eq!(line.state, "not_covered");
+        assert!(line.detail.as_deref().unwrap().contains("DE"));
+        assert_ne!(
+            line.outcome,
+            vaxpass_app::i18n::text(lang, vaxpass_app::i18n::Key::CheckPassed)
+        );
+    }
+    // Revoked-data expiry does not touch certificates it does not cover.
+    let v = hcert::verify_as_of(&de, &l.store, now, now);
+    assert!(v.is_valid(), "{:?}", v.reason());
+}
+
+/// Issue 18, lower finding: an audit-mode verdict is marked as such on the answer itself.
+#[test]
+fn audit_verdicts_carry_their_mark() {
+    let w = world();
+    let now = UnixTime(T0.0 + 3600);
+    let l = load(&bundle(&w, T0, 1), &w.anchor, now, None).unwrap();
+    let hc1 = certificate(&w, UnixTime(T0.0 - DAY));
+    let at = UnixTime(T0.0 - 3600);
+    let v = hcert::verify_as_of(&hc1, &l.store, at, now);
+    let country = |c: &str| c.to_string();
+    let plain =
+        answer::build(&v, Some(&l.value_sets), Lang::En, None, &country).with_audit(Lang::En, None);
+    assert_eq!(plain.audit, None);
+    let en = answer::build(&v, Some(&l.value_sets), Lang::En, None, &country)
+        .with_audit(Lang::En, Some(at));
+    assert_eq!(en.answer, Answer::Valid);
+    assert!(
+        en.audit
+            .as_deref()
+            .unwrap()
+            .starts_with("AUDIT as of 2025-12-31 23:00"),
+        "{:?}",
+        en.audit
+    );
+    let vi = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country)
+        .with_audit(Lang::Vi, Some(at));
+    assert!(
+        vi.audit.as_deref().unwrap().starts_with("KIỂM TOÁN"),
+        "{:?}",
+        vi.audit
+    );
+}
+
+/// Issue 18, lower finding: offline saves go to a new copy and switch only when it is whole.
+#[test]
+fn saved_copies_are_switched_whole() {
+    use vaxpass_app::lists::{copy_name, stale_copies, COPY_PREFIX};
+    let old = copy_name(4, T0);
+    let new = copy_name(5, UnixTime(T0.0 + 60));
+    assert_ne!(old, new);
+    assert!(new.starts_with(COPY_PREFIX));
+    let names = vec![
+        "vaxpass-shell-v1".to_string(),
+        "vaxpass-lists-v1".to_string(),
+        old.clone(),
+        new.clone(),
+    ];
+    // Before the switch the old copy is current: the half-written new one is what goes.
+    assert_eq!(
+        stale_copies(&names, &old),
+        ["vaxpass-lists-v1".to_string(), new.clone()]
+    );
+    // After it, every other list copy goes, and the app shell stays.
+    assert_eq!(
+        stale_copies(&names, &new),
+        ["vaxpass-lists-v1".to_string(), old]
+    );
+}
+
+/// Issue 18, lower finding: the pinned anchor's own validity and key usage are checked (the
+/// CLI's `verify --published` loads through the same `hcert::load_lists`).
+#[test]
+fn the_anchor_itself_must_be_valid_and_allowed_to_sign() {
+    let w = world();
+    let b = bundle(&w, T0, 1);
+    // Its certificate runs out 700 days after T0: lists checked after that are refused for
+    // the anchor, whatever they say.
+    assert_eq!(
+        code(load(&b, &w.anchor, UnixTime(T0.0 + 701 * DAY), None)),
+        "TRUST_ANCHOR_INVALID"
+    );
+    assert_eq!(
+        code(load(&b, &w.anchor, UnixTime(T0.0 - 31 * DAY), None)),
+        "TRUST_ANCHOR_INVALID"
+    );
+    // A certificate whose key usage does not allow signing cannot be an anchor.
+    let (_, _, der) = key_and_cert("Encipherment only", 1 << 2);
+    let e = TrustAnchor::from_pem(&hcert::to_pem(&der), crypto::default_backend()).unwrap_err();
+    assert_eq!(e.code(), "TRUST_ANCHOR_INVALID");
 }

@@ -247,6 +247,11 @@ test('3. a QR image from the member states\' suite, uploaded with ?at=, gets the
     const p = await openPortal(main, `?at=${encodeURIComponent(c.at)}`);
     assert.match(await p.innerText('#audit'), /Audit mode/);
     assert.equal(await upload(p, c), 'valid', `${c.name} at ${c.at}: ${await p.innerText('#answer')}`);
+    // The verdict itself says it is an audit, not a check for today.
+    assert.equal(await p.getAttribute('#answer', 'data-audit'), 'true');
+    assert.match(await p.innerText('#audit-verdict'), /^AUDIT as of/);
+    // A partner's certificate: revocation not checked (no data for its country), never "passed".
+    assert.equal(await p.getAttribute('#checks li[data-check="revocation"]', 'data-state'), 'not_covered');
   }
   // The same image today: what the CLI says now (these 2021 certificates have expired).
   const c = suiteCases[0];
@@ -304,6 +309,25 @@ test('5. after one visit the portal loads and verifies offline', { timeout: 180_
   }
 });
 
+test('a page opened at another address cannot replace the offline start page', { timeout: 180_000 }, async () => {
+  currentTest = 'sw-start-page';
+  // Online: the icon opened as a page (a navigation), then back to the portal.
+  await page.goto(`${base}/icon.svg`);
+  await page.goto(`${base}/manifest.webmanifest`);
+  await main.setOffline(true);
+  try {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#lists-status[data-state="offline"]', { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.contentType), 'text/html');
+    const cached = await page.evaluate(async () => (await caches.open('vaxpass-shell-v1')).keys().then((ks) => ks.map((k) => new URL(k.url).pathname)));
+    assert.ok(cached.includes('/'), JSON.stringify(cached));
+    await page.waitForSelector('html[data-scanner="ready"]', { timeout: 30_000 });
+    assert.equal(await pasteAndVerify(page, valid), 'valid');
+  } finally {
+    await main.setOffline(false);
+  }
+});
+
 test('4. fake camera: the certificate is scanned and verified after only starting the camera', { timeout: 180_000 }, async () => {
   currentTest = 'camera';
   const y4m = path.join(WORK, 'camera.y4m');
@@ -343,6 +367,34 @@ test('an expired trust list is said plainly and nothing verifies as valid', { ti
   }
 });
 
+test('lists past their planned update say so, and expired revocation data blocks VALID', { timeout: 180_000 }, async () => {
+  currentTest = 'stale-lists';
+  // Published three days ago: the lists (seven days) still work, the planned update (a day)
+  // is past, and the revocation data (two update intervals) has expired.
+  const old = path.join(WORK, 'published-old');
+  fs.rmSync(old, { recursive: true, force: true });
+  const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  run('publish', '--keys', path.join(WORK, 'keys'), '--out', old, '--now', threeDaysAgo, '--update-hours', '24');
+  const { srv, url } = await startServer(old);
+  try {
+    const ctx = await newContext();
+    const p = ctx.pages()[0] || await ctx.newPage();
+    await p.goto(`${url}/`);
+    await p.waitForSelector('#lists-status[data-state="ready"]', { timeout: 30_000 });
+    assert.equal(await p.getAttribute('#lists-status', 'data-stale'), 'true');
+    assert.match(await p.innerText('#lists-stale'), /past their planned update/);
+    assert.match(await p.innerText('#revocation-expired'), /revocation data expired/);
+    await p.waitForSelector('html[data-scanner="ready"]', { timeout: 30_000 });
+    assert.equal(await pasteAndVerify(p, valid), 'cannot-verify');
+    assert.equal(await p.getAttribute('#reason', 'data-code'), 'REVOCATION_DATA_EXPIRED');
+    await p.click('#lang-vi');
+    assert.match(await p.innerText('#revocation-expired'), /Dữ liệu thu hồi đã hết hạn/);
+    await p.click('#lang-en');
+  } finally {
+    srv.kill('SIGTERM');
+  }
+});
+
 test('8. revoke → publish → the portal shows REVOKED after its refresh, also offline; tampered revocation data is refused', { timeout: 240_000 }, async () => {
   currentTest = 'revocation';
   const keys = path.join(WORK, 'keys');
@@ -354,10 +406,20 @@ test('8. revoke → publish → the portal shows REVOKED after its refresh, also
 
   run('revoke', '--keys', keys, '--uvci', second.uvci, '--reason', 'fraud');
   run('publish', '--keys', keys, '--out', published, ...publishExtra);
+  // The sequence is kept with the key store (other tests published too): read the new one.
+  const next = JSON.parse(fs.readFileSync(path.join(published, 'current', '.well-known', 'vaxpass.json'), 'utf8')).sequence;
+  assert.ok(next > sequence, `sequence ${next} after ${sequence}`);
   // The server picks up the new version within a second; the portal refreshes on load.
   await new Promise((r) => setTimeout(r, 1500));
   await p.reload();
-  await p.waitForSelector(`#lists-status[data-state="ready"][data-sequence="${sequence + 1}"]`, { timeout: 30_000 });
+  await p.waitForSelector(`#lists-status[data-state="ready"][data-sequence="${next}"]`, { timeout: 30_000 });
+  // The offline copy was written whole, then switched to: exactly one saved copy remains.
+  const copies = await p.evaluate(async () => ({
+    names: (await caches.keys()).filter((k) => k.startsWith('vaxpass-lists-')),
+    current: localStorage.getItem('vaxpass.lists.copy'),
+  }));
+  assert.deepEqual(copies.names, [copies.current], JSON.stringify(copies));
+  assert.match(copies.current, new RegExp(`^vaxpass-lists-${next}-\\d+$`));
   assert.equal(await p.getAttribute('#lists-status', 'data-revoked'), '1');
   assert.match(await p.innerText('#revocation-status'), /Revocation list: 1 revoked certificates, updated \d+ minutes ago/);
   await p.waitForSelector('html[data-scanner="ready"]', { timeout: 30_000 });
@@ -459,9 +521,12 @@ test('measurements: size, frame decoding, verification, degraded frames', { time
   report.scanner_wasm_js_bytes = size.scanner[0];
   report.scanner_wasm_js_gzip_bytes = size.scanner[1];
   report.size_measured_on = process.env.RELEASE_DIST ? 'release build' : 'test build (with measurement hooks)';
-  // The first load must not grow past what it was before the parsers moved to coset,
-  // ciborium and x509-cert (257,425 B gzip).
-  if (process.env.RELEASE_DIST) assert.ok(size.first[1] <= 257_425, `first load ${size.first[1]} B gzip`);
+  // The first load must not grow: 257,425 B gzip before the parsers moved to coset, ciborium
+  // and x509-cert (and still after), plus what issue 18 added to the screen (stale lists,
+  // expired revocation data, a refused network copy, the audit mark, revocation "not checked"
+  // lines, their wording in both languages): 258,453 B measured, and room for the pinned test
+  // anchor, which differs per machine.
+  if (process.env.RELEASE_DIST) assert.ok(size.first[1] <= 258_600, `first load ${size.first[1]} B gzip`);
   const codes = degradedCodes();
   const m = await page.evaluate(async ({ codes, hc1 }) => {
     const b = window.wasmBindings;

@@ -12,8 +12,9 @@ use crate::browser::dom::{js_err, now, storage};
 use crate::lists::{self, ListState};
 use crate::{api_url, API_BASE};
 
-const LIST_CACHE: &str = "vaxpass-lists-v1";
 const SEQUENCE_KEY: &str = "vaxpass.lists.sequence";
+/// Local-storage key naming the cache that holds the saved copy in use.
+const COPY_KEY: &str = "vaxpass.lists.copy";
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let init = web_sys::RequestInit::new();
@@ -32,12 +33,35 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-async fn open_cache() -> Result<web_sys::Cache, String> {
+async fn open_named(name: &str) -> Result<web_sys::Cache, String> {
     let caches = window().caches().map_err(js_err)?;
-    let cache = JsFuture::from(caches.open(LIST_CACHE))
-        .await
-        .map_err(js_err)?;
+    let cache = JsFuture::from(caches.open(name)).await.map_err(js_err)?;
     cache.dyn_into().map_err(js_err)
+}
+
+/// The saved copy in use, if there is one.
+async fn current_copy() -> Option<web_sys::Cache> {
+    let name = storage()?.get_item(COPY_KEY).ok()??;
+    let caches = window().caches().ok()?;
+    let has = JsFuture::from(caches.has(&name)).await.ok()?;
+    if has.as_bool() != Some(true) {
+        return None;
+    }
+    open_named(&name).await.ok()
+}
+
+/// Names of every cache of this origin.
+async fn cache_names() -> Vec<String> {
+    let Ok(caches) = window().caches() else {
+        return Vec::new();
+    };
+    let Ok(keys) = JsFuture::from(caches.keys()).await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&keys)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect()
 }
 
 async fn cached_bytes(cache: &web_sys::Cache, url: &str) -> Option<Vec<u8>> {
@@ -98,27 +122,35 @@ async fn saved_files(cache: &web_sys::Cache) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Saves a checked bundle for offline use and drops slices it no longer names.
-async fn save(cache: &web_sys::Cache, bundle: &hcert::Bundle) {
-    for (path, bytes) in lists::bundle_files(bundle) {
-        let _ = cache_put(cache, &api_url(API_BASE, &path), bytes).await;
-    }
-    let keep: Vec<String> = bundle
-        .slices
-        .iter()
-        .map(|(p, _)| api_url(API_BASE, p))
-        .collect();
-    let Ok(keys) = JsFuture::from(cache.keys()).await else {
+/// Saves a checked bundle for offline use: written whole into a new cache, then switched to
+/// (one local-storage write), then the older copies are deleted. An interruption at any point
+/// leaves the previous copy whole and in use.
+async fn save(bundle: &hcert::Bundle, sequence: u64) {
+    let name = lists::copy_name(sequence, now());
+    let Ok(caches) = window().caches() else {
         return;
     };
-    for request in js_sys::Array::from(&keys).iter() {
-        let Ok(request) = request.dyn_into::<web_sys::Request>() else {
-            continue;
-        };
-        let url = request.url();
-        if url.contains("/revocation/filter/") && !keep.iter().any(|k| url.ends_with(k.as_str())) {
-            let _ = JsFuture::from(cache.delete_with_str(&url)).await;
+    let Ok(cache) = open_named(&name).await else {
+        return;
+    };
+    for (path, bytes) in lists::bundle_files(bundle) {
+        if cache_put(&cache, &api_url(API_BASE, &path), bytes)
+            .await
+            .is_err()
+        {
+            // Out of quota, say: the previous copy stays in use.
+            let _ = JsFuture::from(caches.delete(&name)).await;
+            return;
         }
+    }
+    let switched = storage().is_some_and(|s| s.set_item(COPY_KEY, &name).is_ok());
+    let drop = if switched {
+        lists::stale_copies(&cache_names().await, &name)
+    } else {
+        vec![name]
+    };
+    for old in drop {
+        let _ = JsFuture::from(caches.delete(&old)).await;
     }
 }
 
@@ -144,7 +176,7 @@ pub async fn load_lists() -> ListState {
     let Some(anchor) = crate::pinned_anchor() else {
         return ListState::NoAnchor;
     };
-    let cache = open_cache().await.ok();
+    let cache = current_copy().await;
     let mut first_error = None;
     for _ in 0..lists::NETWORK_TRIES {
         let Ok(files) = download(cache.as_ref()).await else {
@@ -158,13 +190,13 @@ pub async fn load_lists() -> ListState {
                 if let Some(s) = storage() {
                     let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
                 }
-                if let Some(cache) = &cache {
-                    save(cache, &bundle).await;
-                }
+                let sequence = l.sequence;
+                save(&bundle, sequence).await;
                 return ListState::Ready {
                     lists: Rc::new(l),
                     offline: false,
                     fetched_at: now(),
+                    refused: None,
                 };
             }
             Err(e) => {
@@ -184,6 +216,7 @@ pub async fn load_lists() -> ListState {
                         lists: Rc::new(l),
                         offline: true,
                         fetched_at: now(),
+                        refused: first_error,
                     }
                 }
                 Err(e) => {

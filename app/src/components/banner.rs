@@ -25,7 +25,12 @@ pub fn ListBanner(
                 </p>
             }
             .into_any(),
-            ListState::Ready { lists, offline, .. } => {
+            ListState::Ready {
+                lists,
+                offline,
+                refused,
+                ..
+            } => {
                 let text = i18n::fill(
                     i18n::text(l, Key::TrustListReady),
                     &[
@@ -39,14 +44,48 @@ pub fn ListBanner(
                     i18n::text(l, Key::RevocationStatus),
                     &[&lists.revoked.to_string(), &age],
                 );
+                let at = now();
+                // Notes after the status, one element shape for all (each distinct view shape
+                // costs the first load its own code): (id, class, text, code).
+                let mut notes: Vec<(&'static str, &'static str, String, &'static str)> = Vec::new();
+                // Past the planned update: still usable, but a newer publication should exist.
+                if let Some(t) = lists.next_update.filter(|_| lists.stale(at)) {
+                    let text = i18n::fill(
+                        i18n::text(l, Key::TrustListStale),
+                        &[&i18n::date_time(l, t)],
+                    );
+                    notes.push(("lists-stale", "stale", text, ""));
+                }
+                // Past the revocation data's expiry: verdicts on certificates it covers cannot
+                // be valid (hcert says so per verdict); the banner says why up front.
+                if let Some(t) = lists
+                    .revocation_expires
+                    .filter(|_| lists.revocation_expired(at))
+                {
+                    let text = i18n::fill(
+                        i18n::text(l, Key::RevocationExpired),
+                        &[&i18n::date_time(l, t)],
+                    );
+                    notes.push(("revocation-expired", "stale", text, ""));
+                }
+                // The network copy was refused (a rollback, say) and the saved one stands in.
+                if let Some(e) = &refused {
+                    notes.push(("lists-refused", "stale", i18n::reason(l, e), e.code()));
+                }
+                if offline {
+                    let text = i18n::fill(i18n::text(l, Key::TrustListOffline), &[&age]);
+                    notes.push(("lists-offline", "offline", text, ""));
+                }
+                let is_stale = notes.iter().any(|n| n.0 == "lists-stale").to_string();
                 view! {
                     <p id="lists-status" class="banner ok" data-state=if offline { "offline" } else { "ready" }
-                        data-sequence=lists.sequence.to_string() data-revoked=lists.revoked.to_string() role="status">
+                        data-sequence=lists.sequence.to_string() data-revoked=lists.revoked.to_string()
+                        data-stale=is_stale role="status">
                         {text}
                         <span id="revocation-status">" · "{revocation}</span>
-                        {offline.then(|| view! {
-                            <span class="offline">" · "{i18n::fill(i18n::text(l, Key::TrustListOffline), &[&age])}</span>
-                        })}
+                        {notes.into_iter().map(|(id, class, text, code)| view! {
+                            <span id=id class=class data-code=code>" · "{text}</span>
+                        }).collect_view()}
                     </p>
                 }
                 .into_any()

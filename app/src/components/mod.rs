@@ -281,7 +281,9 @@ pub fn App() -> impl IntoView {
                     });
                     let namer = browser::country_namer(l);
                     let sets = list_state.with(|st| st.lists().map(|lists| lists.value_sets.clone()));
-                    let rv = answer::build(&v.verdict, sets.as_ref(), l, blocked, &namer);
+                    let audit_at = audit.get_value().and_then(|a| a.ok());
+                    let rv = answer::build(&v.verdict, sets.as_ref(), l, blocked, &namer)
+                        .with_audit(l, audit_at);
                     view! { <ResultScreen view=rv n=s.n/> }
                 })}
                 <button id="scan-next" class="primary big" on:click=scan_next>

@@ -20,13 +20,16 @@ pub fn ResultScreen(
         reason_code,
         fields,
         checks,
+        audit,
     } = view;
+    let is_audit = audit.is_some().to_string();
+    let audit_hidden = audit.is_none();
     let lang_checks = checks
         .into_iter()
         .map(|c| {
             view! {
                 <li class=format!("check {}", c.state) data-check=c.code data-state=c.state>
-                    <span class="mark" aria-hidden="true">{match c.state { "passed" => "✓", "failed" => "✗", _ => "–" }}</span>
+                    <span class="mark" aria-hidden="true">{match c.state { "passed" => "✓", "failed" => "✗", "not_covered" => "○", _ => "–" }}</span>
                     <span class="title">{c.title}</span>
                     <span class="outcome">{c.outcome}</span>
                     {c.detail.map(|d| view! { <span class="detail">{d}</span> })}
@@ -36,7 +39,8 @@ pub fn ResultScreen(
         .collect_view();
     view! {
         <div id="answer" tabindex="-1" class=format!("answer {}", answer.code()) data-answer=answer.code()
-            data-n=n.to_string() role="alert">
+            data-n=n.to_string() data-audit=is_audit role="alert">
+            <p id="audit-verdict" class="audit-mark" hidden=audit_hidden>{audit.unwrap_or_default()}</p>
             <p id="headline" class="headline">{headline}</p>
             {reason.map(|r| view! { <p id="reason" class="reason" data-code=reason_code.unwrap_or("")>{r}</p> })}
             <p class="hint">{hint}</p>
