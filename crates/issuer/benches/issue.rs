@@ -2,14 +2,15 @@
 //! and `--qr png` on every core, against `openssl speed -multi <cores> ecdsap256` (the bare
 //! sign rate of all cores) measured in the same run. Bar (issue 11): `--qr none` ≥ 0.9×.
 //!
-//! Run with `cargo bench -p vaxpass-issuer --bench issue [-- COUNT]`.
+//! Run with `cargo bench -p vaxpass-issuer --bench issue [-- COUNT] [none|png]` (naming a
+//! QR mode runs only that one: the PNG run takes ten times as long).
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use vaxpass_issuer::records::{Format, Item, RecordReader};
-use vaxpass_issuer::{batch, clean, gen};
+use vaxpass_issuer::{batch, clean, gen, write};
 use vaxpass_keystore as keys;
 
 #[global_allocator]
@@ -100,6 +101,19 @@ fn stages(keys_dir: &std::path::Path, input: &std::path::Path) -> anyhow::Result
     let tbs = hcert::decode_sign1(&coses[0])?.signed_bytes();
     let (iat_text, exp_text) = (iat.rfc3339(), exp.rfc3339());
 
+    let dts: Vec<String> = cleaned.iter().map(|c| c.dt.to_string()).collect();
+    let dccs: Vec<Vec<u8>> = cleaned
+        .iter()
+        .zip(&uvcis)
+        .zip(&dts)
+        .map(|((c, u), dt)| {
+            let mut out = Vec::new();
+            write::payload_into(c, dt, u, "VN", &mut out);
+            out
+        })
+        .collect();
+
+    // What the batch does, stage by stage, with the buffers a worker reuses.
     let mut rows: Vec<(&str, f64)> = Vec::new();
     rows.push((
         "clean (validate, transliterate)",
@@ -109,16 +123,75 @@ fn stages(keys_dir: &std::path::Path, input: &std::path::Path) -> anyhow::Result
             }
         }),
     ));
+    let mut text = String::new();
     rows.push((
         "UVCI",
         per_item(n, || {
-            for c in &cleaned {
-                std::hint::black_box(batch::uvci(&secret, "VN", c));
+            for (c, dt) in cleaned.iter().zip(&dts) {
+                write::uvci_into(&secret, "VN", c, dt, &mut text);
+                std::hint::black_box(&text);
             }
         }),
     ));
+    let mut buf = Vec::new();
     rows.push((
-        "DCC as CBOR value",
+        "DCC payload as CBOR",
+        per_item(n, || {
+            for ((c, u), dt) in cleaned.iter().zip(&uvcis).zip(&dts) {
+                buf.clear();
+                write::payload_into(c, dt, u, "VN", &mut buf);
+                std::hint::black_box(&buf);
+            }
+        }),
+    ));
+    let sign = per_item(n, || {
+        for _ in 0..n {
+            std::hint::black_box(key.sign(std::hint::black_box(&tbs)).is_ok());
+        }
+    });
+    let mut unsigned =
+        hcert::Issuer::with_zlib_level(Box::new(NoSignature), signer.certificate.kid, 0);
+    rows.push((
+        "CWT, COSE, zlib, Base45 (no signature)",
+        per_item(n, || {
+            for d in &dccs {
+                buf.clear();
+                let issued = unsigned.issue_encoded_into("VN", iat, exp, d, &mut buf);
+                std::hint::black_box(issued.is_ok());
+            }
+        }),
+    ));
+    rows.push(("ECDSA P-256 signature (aws-lc)", sign));
+    rows.push((
+        "certificates.jsonl line",
+        per_item(n, || {
+            buf.clear();
+            // As a worker writes it: the HC1 text comes straight from the issuer.
+            for ((c, u), h) in cleaned.iter().zip(&uvcis).zip(&hc1s) {
+                write::line_start(&mut buf, &c.record_id, u);
+                buf.extend_from_slice(h.as_bytes());
+                write::line_end(&mut buf, &kid, &iat_text, &exp_text, None);
+                if buf.len() > 1 << 20 {
+                    buf.clear();
+                }
+            }
+            std::hint::black_box(&buf);
+        }),
+    ));
+    let total: f64 = rows.iter().map(|r| r.1).sum();
+    println!("\n== one certificate on one core, by stage ({n} records) ==");
+    for (name, us) in &rows {
+        println!("{name:<40} {us:>7.2} µs  {:>5.1}%", 100.0 * us / total);
+    }
+    println!(
+        "{:<40} {total:>7.2} µs  (reading records, threads and writing not included)",
+        "sum"
+    );
+
+    // The crate paths the writers above replace (hcert::issue::sign, vaxpass_issuer::write).
+    let mut refs: Vec<(&str, f64)> = Vec::new();
+    refs.push((
+        "DCC as ciborium::Value",
         per_item(n, || {
             for (c, u) in cleaned.iter().zip(&uvcis) {
                 std::hint::black_box(batch::payload(c, u, "VN"));
@@ -130,36 +203,37 @@ fn stages(keys_dir: &std::path::Path, input: &std::path::Path) -> anyhow::Result
             std::hint::black_box(p.clone());
         }
     });
-    rows.push((
-        "CWT claims encoding",
+    refs.push((
+        "CWT claims (coset, ciborium)",
         per_item(n, || {
             for p in &payloads {
                 std::hint::black_box(hcert::encode_claims("VN", iat, exp, p.clone()).is_ok());
             }
         }) - clone_cost,
     ));
-    let sign = per_item(n, || {
-        for _ in 0..n {
-            std::hint::black_box(key.sign(std::hint::black_box(&tbs)).is_ok());
-        }
-    });
-    let cose = per_item(n, || {
+    let claims_clone = per_item(n, || {
         for c in &claims {
-            std::hint::black_box(issuer.sign_claims(c.clone()).is_ok());
+            std::hint::black_box(c.clone());
         }
     });
-    rows.push(("COSE_Sign1 (without the signature)", cose - sign));
-    rows.push(("ECDSA P-256 signature (aws-lc)", sign));
-    rows.push((
-        "zlib (stored) + Base45",
+    refs.push((
+        "COSE_Sign1 (coset, no signature)",
+        per_item(n, || {
+            for c in &claims {
+                std::hint::black_box(unsigned.sign_claims(c.clone()).is_ok());
+            }
+        }) - claims_clone,
+    ));
+    refs.push((
+        "zlib (stored) + Base45 (base45 crate)",
         per_item(n, || {
             for c in &coses {
                 std::hint::black_box(issuer.encode(c));
             }
         }),
     ));
-    rows.push((
-        "certificates.jsonl line",
+    refs.push((
+        "certificates.jsonl line (serde_json)",
         per_item(n, || {
             for ((c, u), h) in cleaned.iter().zip(&uvcis).zip(&hc1s) {
                 let line = batch::CertLine {
@@ -171,20 +245,43 @@ fn stages(keys_dir: &std::path::Path, input: &std::path::Path) -> anyhow::Result
                     exp: &exp_text,
                     qr: None,
                 };
-                std::hint::black_box(line.to_line().is_ok());
+                let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+                bytes.push(b'\n');
+                std::hint::black_box(bytes);
             }
         }),
     ));
-    let total: f64 = rows.iter().map(|r| r.1).sum();
-    println!("\n== one certificate on one core, by stage ({n} records) ==");
-    for (name, us) in &rows {
-        println!("{name:<38} {us:>7.2} µs  {:>5.1}%", 100.0 * us / total);
+    println!("\n== the crate paths these stages replace, for comparison ==");
+    for (name, us) in &refs {
+        println!("{name:<40} {us:>7.2} µs");
     }
-    println!(
-        "{:<38} {total:>7.2} µs  (reading records, threads and writing not included)",
-        "sum"
-    );
     Ok(())
+}
+
+/// A key that does not sign (a zero signature of the right length): the cost of everything
+/// around the signature, without the noise of subtracting one.
+struct NoSignature;
+
+impl hcert::SigningKey for NoSignature {
+    fn algorithm(&self) -> hcert::Algorithm {
+        hcert::Algorithm::Es256
+    }
+
+    fn sign(&self, _: &[u8]) -> hcert::Result<Vec<u8>> {
+        Ok(vec![0; 64])
+    }
+}
+
+/// User + system CPU seconds of this process so far (Linux: /proc/self/stat, in clock ticks
+/// of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) close with ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// Resets the kernel's peak-RSS mark so each run reports its own peak.
@@ -197,6 +294,10 @@ fn main() -> anyhow::Result<()> {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000_000);
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a == "none" || a == "png")
+        .collect();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-issue");
     std::fs::create_dir_all(&dir)?;
     let input = dir.join(format!("records-{count}.csv"));
@@ -232,12 +333,16 @@ fn main() -> anyhow::Result<()> {
         ("--qr none", batch::QrOutput::None),
         ("--qr png", batch::QrOutput::Png),
     ] {
+        if !only.is_empty() && !only.iter().any(|o| name.ends_with(o.as_str())) {
+            continue;
+        }
         let out = dir.join(format!(
             "out-{}",
             name.replace(' ', "").trim_start_matches('-')
         ));
         let _ = std::fs::remove_dir_all(&out);
         reset_peak_rss();
+        let cpu_before = cpu_seconds();
         let summary = batch::run(&batch::Options {
             keys: keys_dir.clone(),
             input: input.clone(),
@@ -252,7 +357,8 @@ fn main() -> anyhow::Result<()> {
             zlib_level: 0,
             checkpoint_every: batch::CHECKPOINT_EVERY,
         })?;
-        rows.push((name, summary));
+        let cpu = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
+        rows.push((name, summary, cpu));
         let _ = std::fs::remove_dir_all(&out);
         std::thread::sleep(Duration::from_secs(1));
     }
@@ -260,7 +366,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(r) = reference {
         println!("openssl speed -multi {threads} ecdsap256: {r:.0} signs/s (the reference)");
     }
-    for (name, s) in rows {
+    for (name, s, cpu) in rows {
         let ratio = reference.map_or("n/a".to_string(), |r| {
             format!("{:.2}", s.certificates_per_second / r)
         });
@@ -273,6 +379,14 @@ fn main() -> anyhow::Result<()> {
             s.seconds,
             s.peak_rss_bytes.map_or(0, |b| b >> 20),
         );
+        // CPU time is steadier than the rate when other work shares the machine.
+        if let Some(cpu) = cpu {
+            println!(
+                "{:<10} {:.1} µs of CPU per certificate (user + system, all threads)",
+                "",
+                cpu * 1e6 / s.issued.max(1) as f64
+            );
+        }
     }
     Ok(())
 }

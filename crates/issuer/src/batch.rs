@@ -33,6 +33,7 @@ use vaxpass_qrgen as qrgen;
 
 use crate::clean::{self, Clean, Reason};
 use crate::records::{Entry, Format, Item, Position, RecordReader};
+use crate::write;
 
 /// QR images to write per certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +89,8 @@ const BATCH: usize = 256;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(1500);
 /// Self-check one certificate in this many (per worker; the first always).
 const SELF_CHECK_EVERY: u64 = 1000;
+/// Room for one certificate line (an ES256 line is about 600 bytes), to size batch buffers.
+const LINE_CAPACITY: usize = 640;
 
 /// The durable record of a run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -178,11 +181,19 @@ pub struct CertLine<'a> {
 }
 
 impl CertLine<'_> {
-    /// The JSON line, newline included.
+    /// The JSON line, newline included: the bytes serde_json writes for this struct, written
+    /// by hand (see [`crate::write`]).
     pub fn to_line(&self) -> Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec(self)?;
-        bytes.push(b'\n');
+        let mut bytes = Vec::with_capacity(160 + self.hc1.len() + self.record_id.len());
+        self.write_into(&mut bytes);
         Ok(bytes)
+    }
+
+    /// Appends the JSON line, newline included, to `out`.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        write::line_start(out, self.record_id, self.uvci);
+        write::json_str_body(out, self.hc1);
+        write::line_end(out, self.kid, self.iat, self.exp, self.qr);
     }
 }
 
@@ -197,7 +208,9 @@ struct RejectLine<'a> {
 
 /// A worker's result for one record: its serialized line.
 enum Outcome {
-    Issued(Vec<u8>),
+    /// The certificate line: this many bytes of the batch's `certs`, after the lines of the
+    /// records before it.
+    Issued(usize),
     Rejected(Vec<u8>, Vec<Reason>),
 }
 
@@ -215,6 +228,9 @@ struct Done {
     seq: u64,
     /// (position after the record, outcome) in input order.
     results: Vec<(Position, Outcome)>,
+    /// The certificate lines of the batch, one after the other: one buffer per batch (handed
+    /// back to the workers once written) instead of one allocation per certificate.
+    certs: Vec<u8>,
 }
 
 fn sha256_file(path: &Path) -> Result<(String, u64)> {
@@ -274,22 +290,9 @@ pub fn qr_path(record_id: &str, ext: &str) -> String {
 /// the record, the dose and a secret, + `#` + the Luhn mod N check character. The same record
 /// and dose always give the same UVCI; without the secret nobody can derive it.
 pub fn uvci(secret: &[u8], country: &str, c: &Clean) -> String {
-    let mut h = Sha256::new();
-    h.update(secret);
-    for part in [
-        c.record_id.as_bytes(),
-        &c.dn.to_be_bytes(),
-        c.dt.to_string().as_bytes(),
-    ] {
-        h.update((part.len() as u32).to_be_bytes());
-        h.update(part);
-    }
-    let digest = h.finalize();
-    let body = format!(
-        "URN:UVCI:01:{country}:{}",
-        base16ct::lower::encode_string(&digest[..16]).to_ascii_uppercase()
-    );
-    hcert::with_check_character(&body).unwrap_or(body)
+    let mut out = String::with_capacity(64);
+    write::uvci_into(secret, country, c, &c.dt.to_string(), &mut out);
+    out
 }
 
 fn text(s: &str) -> Value {
@@ -338,6 +341,11 @@ pub fn expiry(iat: UnixTime, signer_not_after: UnixTime) -> UnixTime {
 
 struct Worker {
     issuer: Issuer,
+    /// Per-certificate buffers, reused: the latest dose's date as text, the UVCI and the
+    /// payload's CBOR.
+    dt_text: String,
+    uvci: String,
+    dcc: Vec<u8>,
     png_deflater: qrgen::PngDeflater,
     secret: Arc<Vec<u8>>,
     country: String,
@@ -373,7 +381,8 @@ impl Worker {
         Outcome::Rejected(bytes, reasons)
     }
 
-    fn process(&mut self, job: &Job) -> Result<Outcome> {
+    /// Cleans and issues one record, appending its certificate line to `certs`.
+    fn process(&mut self, job: &Job, certs: &mut Vec<u8>) -> Result<Outcome> {
         let entry = &job.entry;
         let record = match &entry.item {
             Item::Malformed { record_id, .. } => {
@@ -398,52 +407,69 @@ impl Worker {
             Ok(c) => c,
             Err(reasons) => return Ok(Worker::reject(entry, id_opt, reasons)),
         };
-        let uvci = uvci(&self.secret, &self.country, &c);
-        let dcc = payload(&c, &uvci, &self.country);
+        self.dt_text.clear();
+        write::push_date(&mut self.dt_text, c.dt);
+        write::uvci_into(
+            &self.secret,
+            &self.country,
+            &c,
+            &self.dt_text,
+            &mut self.uvci,
+        );
+        self.dcc.clear();
+        write::payload_into(&c, &self.dt_text, &self.uvci, &self.country, &mut self.dcc);
         let check = self.verify_all || (self.issued + 1) % SELF_CHECK_EVERY == 1;
-        let expected = check.then(|| dcc.clone());
-        let hc1 = self
-            .issuer
-            .issue_cbor(&self.country, self.iat, self.exp, dcc)
+        // The line is written in place: its start, the HC1 text straight from the issuer,
+        // then the rest once the QR image (named in it) is written.
+        let start = certs.len();
+        write::line_start(certs, &c.record_id, &self.uvci);
+        let hc1_start = certs.len();
+        self.issuer
+            .issue_encoded_into(&self.country, self.iat, self.exp, &self.dcc, certs)
             .map_err(|e| anyhow::anyhow!("signing failed: {e}"))?;
         self.issued += 1;
-        if let Some(dcc) = expected {
-            self.self_check(&hc1, dcc)?;
-        }
-        let qr_rel = match self.qr {
-            QrOutput::None => None,
-            kind => {
-                let code = qrgen::encode(&hc1, qrgen::Ecc::Quartile).map_err(|e| {
-                    anyhow::anyhow!("QR encoding failed for {}: {e:?}", c.record_id)
-                })?;
-                let (ext, bytes) = match kind {
-                    QrOutput::Png => (
-                        "png",
-                        qrgen::png(&code, self.png_scale, &mut self.png_deflater).map_err(|e| {
-                            anyhow::anyhow!("PNG encoding failed for {}: {e:?}", c.record_id)
-                        })?,
-                    ),
-                    _ => ("svg", qrgen::svg(&code).into_bytes()),
-                };
-                let rel = qr_path(&c.record_id, ext);
-                let path = self.out.join(&rel);
-                // Written in place: the certificate line that names it is committed only after
-                // this write returns, and a record after the last checkpoint is redone (and
-                // its image rewritten) on resume, so a crash cannot leave a listed image torn.
-                fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-                Some(rel)
+        let qr_rel = if check || self.qr != QrOutput::None {
+            let hc1 = std::str::from_utf8(&certs[hc1_start..])?;
+            if check {
+                self.self_check(hc1, payload(&c, &self.uvci, &self.country))?;
             }
+            self.write_qr(&c.record_id, hc1)?
+        } else {
+            None
         };
-        let line = CertLine {
-            record_id: &c.record_id,
-            uvci: &uvci,
-            hc1: &hc1,
-            kid: &self.kid,
-            iat: &self.iat_text,
-            exp: &self.exp_text,
-            qr: qr_rel.as_deref(),
+        write::line_end(
+            certs,
+            &self.kid,
+            &self.iat_text,
+            &self.exp_text,
+            qr_rel.as_deref(),
+        );
+        Ok(Outcome::Issued(certs.len() - start))
+    }
+
+    /// Writes the QR image of `hc1`, if asked for; returns its path relative to the output.
+    fn write_qr(&mut self, record_id: &str, hc1: &str) -> Result<Option<String>> {
+        let kind = self.qr;
+        if kind == QrOutput::None {
+            return Ok(None);
+        }
+        let code = qrgen::encode(hc1, qrgen::Ecc::Quartile)
+            .map_err(|e| anyhow::anyhow!("QR encoding failed for {record_id}: {e:?}"))?;
+        let (ext, bytes) = match kind {
+            QrOutput::Png => (
+                "png",
+                qrgen::png(&code, self.png_scale, &mut self.png_deflater)
+                    .map_err(|e| anyhow::anyhow!("PNG encoding failed for {record_id}: {e:?}"))?,
+            ),
+            _ => ("svg", qrgen::svg(&code).into_bytes()),
         };
-        Ok(Outcome::Issued(line.to_line()?))
+        let rel = qr_path(record_id, ext);
+        let path = self.out.join(&rel);
+        // Written in place: the certificate line that names it is committed only after
+        // this write returns, and a record after the last checkpoint is redone (and
+        // its image rewritten) on resume, so a crash cannot leave a listed image torn.
+        fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        Ok(Some(rel))
     }
 
     /// The certificate verifies with `hcert` against the signer at the issue time and carries
@@ -659,6 +685,9 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let (job_tx, job_rx): (SyncSender<Batch>, Receiver<Batch>) = sync_channel(threads * 4);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = sync_channel::<Result<Done>>(threads * 4);
+    // Line buffers go back to the workers once written: a batch's lines (160 KB) then land in
+    // memory already mapped and cached rather than in a fresh allocation every batch.
+    let spare_lines: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
 
     let result = std::thread::scope(|scope| -> Result<()> {
         // Reader.
@@ -693,8 +722,12 @@ pub fn run(opts: &Options) -> Result<Summary> {
         for _ in 0..threads {
             let rx = Arc::clone(&job_rx);
             let tx = done_tx.clone();
+            let spare = Arc::clone(&spare_lines);
             let mut worker = Worker {
                 issuer: Issuer::with_zlib_level(signer.signing_key()?, cert.kid, state.zlib_level),
+                dt_text: String::with_capacity(16),
+                uvci: String::with_capacity(64),
+                dcc: Vec::with_capacity(512),
                 png_deflater: qrgen::PngDeflater::new(1),
                 secret: Arc::clone(&secret),
                 country: store.manifest.country.clone(),
@@ -722,10 +755,15 @@ pub fn run(opts: &Options) -> Result<Summary> {
                     return;
                 }
                 let mut results = Vec::with_capacity(batch.jobs.len());
+                let mut certs = spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_else(|| Vec::with_capacity(batch.jobs.len() * LINE_CAPACITY));
                 let mut failure = None;
                 for job in &batch.jobs {
                     let next = job.entry.next;
-                    match worker.process(job) {
+                    match worker.process(job, &mut certs) {
                         Ok(o) => results.push((next, o)),
                         Err(e) => {
                             failure = Some(e);
@@ -738,6 +776,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
                     None => Ok(Done {
                         seq: batch.seq,
                         results,
+                        certs,
                     }),
                 };
                 if tx.send(msg).is_err() {
@@ -748,7 +787,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
         drop(done_tx);
 
         // Writer: in input order, with periodic durable checkpoints.
-        let mut pending: HashMap<u64, Vec<(Position, Outcome)>> = HashMap::new();
+        let mut pending: HashMap<u64, Done> = HashMap::new();
         let mut next_seq = 0u64;
         let mut last_checkpoint = Instant::now();
         let mut progress = Progress {
@@ -768,14 +807,14 @@ pub fn run(opts: &Options) -> Result<Summary> {
                     break;
                 }
             };
-            pending.insert(done.seq, done.results);
-            while let Some(results) = pending.remove(&next_seq) {
+            pending.insert(done.seq, done);
+            while let Some(done) = pending.remove(&next_seq) {
                 next_seq += 1;
-                for (next, o) in results {
+                let mut issued_len = 0;
+                for (next, o) in done.results {
                     match o {
-                        Outcome::Issued(line) => {
-                            certs.write_all(&line)?;
-                            state.certificates_len += line.len() as u64;
+                        Outcome::Issued(len) => {
+                            issued_len += len;
                             state.issued += 1;
                         }
                         Outcome::Rejected(line, reasons) => {
@@ -788,6 +827,18 @@ pub fn run(opts: &Options) -> Result<Summary> {
                         }
                     }
                     state.position = next;
+                }
+                // The batch's lines in one write; checkpoints come between batches, so the
+                // state never names half a batch.
+                let mut lines = done.certs;
+                if issued_len != lines.len() {
+                    bail!("internal error: certificate lines and results disagree");
+                }
+                certs.write_all(&lines)?;
+                state.certificates_len += lines.len() as u64;
+                lines.clear();
+                if let Ok(mut spare) = spare_lines.lock() {
+                    spare.push(lines);
                 }
             }
             if last_checkpoint.elapsed() >= opts.checkpoint_every {

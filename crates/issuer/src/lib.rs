@@ -1,7 +1,8 @@
 //! Issuing certificates at national scale: the record format (`records`), cleaning and its
 //! reasons (`clean`, with `nid` for citizen IDs, `translit` for ICAO 9303 names and `vaccines`
 //! for the one vaccine mapping table), resumable parallel signing with crash-safe output
-//! (`batch`), and synthetic records for tests and benchmarks (`gen`).
+//! (`batch`, with `write` for what it writes per certificate), and synthetic records for tests
+//! and benchmarks (`gen`).
 
 #![forbid(unsafe_code)]
 
@@ -12,3 +13,4 @@ pub mod nid;
 pub mod records;
 pub mod translit;
 pub mod vaccines;
+pub mod write;

@@ -25,7 +25,15 @@ pub enum Sex {
 impl Sex {
     /// Reads `M`, `F`, `Nam`, `Nữ`, `male`, `female` (any case).
     pub fn parse(s: &str) -> Option<Sex> {
-        match s.trim().to_lowercase().as_str() {
+        let s = s.trim();
+        // The usual `M`/`F` without lower-casing into a new String.
+        if s.eq_ignore_ascii_case("m") {
+            return Some(Sex::Male);
+        }
+        if s.eq_ignore_ascii_case("f") {
+            return Some(Sex::Female);
+        }
+        match s.to_lowercase().as_str() {
             "m" | "male" | "nam" => Some(Sex::Male),
             "f" | "female" | "nữ" | "nu" | "nư" => Some(Sex::Female),
             _ => None,

@@ -170,9 +170,13 @@ impl RecordReader {
         let file = File::open(path)?;
         match format {
             Format::Csv => {
+                // Fields are trimmed (Unicode whitespace) as they are copied out, in
+                // `next_entry`: csv's Trim::All rebuilds every record twice to trim it (once
+                // for ASCII, once for Unicode whitespace), two allocations and copies a record.
                 let mut reader = csv::ReaderBuilder::new()
                     .flexible(true)
-                    .trim(csv::Trim::All)
+                    .trim(csv::Trim::Headers)
+                    .buffer_capacity(1 << 16)
                     .from_reader(file);
                 let headers = reader.headers().map_err(io::Error::other)?.clone();
                 let find = |name: &str| {
@@ -280,7 +284,10 @@ impl RecordReader {
                     Ok(false) => return None,
                     Ok(true) => {
                         let get = |i: Option<usize>| {
-                            i.and_then(|i| record.get(i)).unwrap_or("").to_string()
+                            i.and_then(|i| record.get(i))
+                                .unwrap_or("")
+                                .trim()
+                                .to_string()
                         };
                         let doses = columns
                             .doses

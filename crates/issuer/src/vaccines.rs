@@ -26,12 +26,26 @@ pub struct Vaccine {
 /// The matching key of a name: lower case, no diacritics, letters and digits only
 /// ("Vero Cell" = "VERO-CELL" = "verocell"; `&` is kept so "J&J" stays distinct).
 pub fn key(name: &str) -> String {
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .filter(|&b| ascii_key_byte(b))
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     name.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
         .filter(|c| c.is_alphanumeric() || *c == '&')
         .map(|c| if c == 'đ' { 'd' } else { c })
         .collect()
+}
+
+/// Whether an ASCII byte stays in a key. ASCII text is its own NFD with no combining marks
+/// and lower-cases to ASCII, so its key is these bytes lower-cased: the fast path for the
+/// names sites write (a property test checks it against the general form).
+fn ascii_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'&'
 }
 
 fn parse(table: &'static str) -> Result<HashMap<String, Vaccine>, String> {
@@ -74,12 +88,54 @@ fn table() -> &'static HashMap<String, Vaccine> {
 
 /// Looks a written vaccine name up.
 pub fn lookup(name: &str) -> Option<Vaccine> {
+    // Short ASCII names (all the table's spellings): the key on the stack, not in a String
+    // allocated for every dose of every record.
+    let mut buf = [0u8; 64];
+    if name.is_ascii() && name.len() <= buf.len() {
+        let mut len = 0;
+        for b in name.bytes().filter(|&b| ascii_key_byte(b)) {
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        let key = std::str::from_utf8(&buf[..len]).ok()?;
+        return table().get(key).copied();
+    }
     table().get(&key(name)).copied()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// key as first written, for every name.
+    fn key_reference(name: &str) -> String {
+        name.nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .filter(|c| c.is_alphanumeric() || *c == '&')
+            .map(|c| if c == 'đ' { 'd' } else { c })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The ASCII fast paths agree with the general form.
+        #[test]
+        fn keys_and_lookups_as_the_reference(
+            name in prop_oneof![
+                "[ -~]{0,20}",
+                "(Pfizer|AstraZeneca|Vero Cell|Moderna|J&J|Sputnik V)[ -~]{0,2}",
+                "[ -~]{60,70}",
+                "[ -~đĐạ\u{301}İ]{0,12}",
+                any::<String>(),
+            ],
+        ) {
+            let expected = key_reference(&name);
+            prop_assert_eq!(key(&name), expected.clone());
+            prop_assert_eq!(lookup(&name), table().get(&expected).copied());
+        }
+    }
 
     #[test]
     fn the_table_parses_and_is_consistent() {
