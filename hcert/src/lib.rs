@@ -38,6 +38,7 @@ mod lists;
 #[cfg(feature = "qr")]
 mod qr;
 mod revocation;
+mod rules;
 mod time;
 mod verify;
 
@@ -50,6 +51,7 @@ pub use lists::*;
 #[cfg(feature = "qr")]
 pub use qr::{decode as decode_qr, LumaImage, Strategy as QrStrategy};
 pub use revocation::*;
+pub use rules::*;
 pub use time::{days_in_month, Date, UnixTime, CLOCK_SKEW};
 pub use verify::*;
 

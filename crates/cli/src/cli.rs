@@ -46,6 +46,8 @@ pub enum Command {
     Qr(QrArgs),
     /// Run the dgc-testdata conformance suite found below DIR.
     Conformance(ConformanceArgs),
+    /// Business rules (CertLogic): run rule tests and the CertLogic specification suites.
+    Rules(RulesArgs),
 }
 
 /// QR images `issue` writes per certificate.
@@ -188,6 +190,24 @@ pub struct VerifyArgs {
     /// Print the full verdict as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also assess acceptance under the business rules of this country of arrival (ISO
+    /// 3166-1 alpha-2) at --at (or now): every rule with its outcome, and ACCEPTED, NOT
+    /// ACCEPTED or CANNOT ASSESS. A country without rules is CANNOT ASSESS, never accepted.
+    /// The exit code is then 0 only when the certificate is valid and accepted.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Region of the country of arrival, for regional rules.
+    #[arg(long, requires = "country")]
+    pub region: Option<String>,
+    /// Business rules in EU gateway JSON: `<CC>/<ID>/rule.json` folders (the EU
+    /// business-rules layout), one country's folder, or a folder of rule files. Repeatable.
+    /// A rule that fails the gateway's checks is reported and not used.
+    #[arg(long, requires = "country")]
+    pub rules: Vec<PathBuf>,
+    /// Value sets the rules consult: an EU value-set file, a compressed `{id: [codes]}`
+    /// map, or a folder of them. Repeatable.
+    #[arg(long = "value-sets", requires = "country")]
+    pub value_sets: Vec<PathBuf>,
 }
 
 /// Arguments of `keys`.
@@ -411,4 +431,39 @@ pub struct KeysListArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `rules`.
+#[derive(clap::Args)]
+pub struct RulesArgs {
+    /// What to do with business rules.
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+/// `vaxpass rules …`.
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// Run every `<CC>/<ID>/tests/*.json` under DIR against its `rule.json` (the EU
+    /// business-rules test layout); one line per disagreement, then `N passed, M failed`.
+    Test(RulesTestArgs),
+    /// Run a CertLogic specification folder's `testSuite/` (its skip directives honoured)
+    /// and `validation-testSuite/`; one line per disagreement, then `N passed, M failed`.
+    CertlogicSuite(RulesSuiteArgs),
+}
+
+/// Arguments of `rules test`.
+#[derive(clap::Args)]
+pub struct RulesTestArgs {
+    /// A business-rules folder (`<CC>/<ID>/rule.json` and `<CC>/<ID>/tests/*.json`), one
+    /// country's folder, or one rule's folder.
+    pub dir: PathBuf,
+}
+
+/// Arguments of `rules certlogic-suite`.
+#[derive(clap::Args)]
+pub struct RulesSuiteArgs {
+    /// A CertLogic specification folder holding `testSuite/` and `validation-testSuite/`
+    /// (e.g. ../shared/reference/data/certlogic).
+    pub dir: PathBuf,
 }

@@ -3,9 +3,14 @@
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use hcert::{Check, Decoded, Entry, Envelope, Error, Outcome, Status, Verdict};
+use hcert::{
+    Assessment, Check, Decoded, Entry, Envelope, Error, Outcome, RuleOutcome, Status, Verdict,
+};
 use serde_json::{json, Value as J};
-use vaxpass_i18n::{check_title, reason, text, type_name, Key, Lang};
+use vaxpass_i18n::{
+    acceptance_status, assessment_reason, check_title, reason, rule_outcome, text, type_name, Key,
+    Lang,
+};
 
 fn error_json(e: &Error, lang: Lang) -> J {
     json!({"code": e.code(), "message": reason(lang, e), "detail": e.detail()})
@@ -163,8 +168,9 @@ pub(crate) fn decoded_text(d: &Decoded, lang: Lang) -> String {
     s
 }
 
-/// A verdict for people: the answer, the reason, each check, then the certificate.
-pub(crate) fn verdict_text(v: &Verdict, lang: Lang) -> String {
+/// A verdict for people: the answer, the reason, each check, the signer, then `acceptance`
+/// (a section of [`acceptance_text`], if asked for), then the certificate.
+pub(crate) fn verdict_text(v: &Verdict, lang: Lang, acceptance: Option<&str>) -> String {
     let mut s = String::new();
     let headline = text(
         lang,
@@ -199,8 +205,85 @@ pub(crate) fn verdict_text(v: &Verdict, lang: Lang) -> String {
             signer.not_after.date_utc()
         );
     }
+    if let Some(a) = acceptance {
+        let _ = write!(s, "\n{a}");
+    }
     if let Some(d) = &v.decoded {
         let _ = writeln!(s, "\n{}", decoded_text(d, lang));
+    }
+    s
+}
+
+/// What a business-rules assessment was asked: the country of arrival's region and the
+/// validation clock.
+pub(crate) struct AcceptanceQuery<'a> {
+    /// Region of the country of arrival (`""` for none).
+    pub(crate) region: &'a str,
+    /// The validation clock.
+    pub(crate) at: hcert::UnixTime,
+}
+
+/// A business-rules assessment as JSON: the answer and reason (codes and words), then every
+/// rule with its outcome and description.
+pub(crate) fn acceptance_json(a: &Assessment, q: &AcceptanceQuery<'_>, lang: Lang) -> J {
+    json!({
+        "country": a.country,
+        "region": q.region,
+        "at": q.at.rfc3339(),
+        "status": a.status.code(),
+        "status_text": acceptance_status(lang, a.status),
+        "reason": a.reason.code(),
+        "reason_text": assessment_reason(lang, a.reason),
+        "certificate_type": a.certificate_type.map(|t| t.as_str()),
+        "rules": a.rules.iter().map(|r| json!({
+            "identifier": r.identifier,
+            "version": r.version.to_string(),
+            "country": r.country,
+            "type": r.rule_type.as_str(),
+            "outcome": r.outcome.code(),
+            "outcome_text": rule_outcome(lang, r.outcome),
+            "open_reason": r.open_reason.map(|o| o.code()),
+            "description": r.description,
+            "description_lang": r.description_lang,
+            "affected_fields": r.affected_fields,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A business-rules assessment for people: the answer with its reason, then one line per
+/// rule (failed and open rules say why in the rule's own words).
+pub(crate) fn acceptance_text(a: &Assessment, q: &AcceptanceQuery<'_>, lang: Lang) -> String {
+    let mut s = String::new();
+    let place = if q.region.is_empty() {
+        a.country.clone()
+    } else {
+        format!("{} ({})", a.country, q.region)
+    };
+    let _ = writeln!(
+        s,
+        "Acceptance in {place} as of {}: {}  ({}) [{}]",
+        q.at.rfc3339(),
+        acceptance_status(lang, a.status),
+        assessment_reason(lang, a.reason),
+        a.reason.code()
+    );
+    for r in &a.rules {
+        let mark = match r.outcome {
+            RuleOutcome::Passed => "pass",
+            RuleOutcome::Fail => "FAIL",
+            RuleOutcome::Open => "open",
+        };
+        let why = r
+            .open_reason
+            .map_or_else(String::new, |o| format!(" [{}]", o.code()));
+        let _ = writeln!(
+            s,
+            "  [{mark}] {} {} ({}): {}{why}",
+            r.identifier,
+            r.version,
+            rule_outcome(lang, r.outcome),
+            r.description
+        );
     }
     s
 }

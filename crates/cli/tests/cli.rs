@@ -5,10 +5,7 @@
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
-use hcert::Issuer;
 use hcert::UnixTime;
-use hcert::{self as crypto, Algorithm};
-use hcert::{CertificateSpec, IssuerRef, NameAttr};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
 const T0: i64 = 1_640_995_200;
@@ -30,36 +27,8 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
 
 /// A signer certificate (PEM) and a fresh certificate it signed.
 fn fixture(dir: &std::path::Path) -> (std::path::PathBuf, String) {
-    let f = crypto::default_key_factory();
-    let pkcs8 = f.generate_pkcs8(Algorithm::Es256, 2048).unwrap();
-    let key = f.load_signing_key(Algorithm::Es256, &pkcs8).unwrap();
-    let spki = f.public_key_der(Algorithm::Es256, &pkcs8).unwrap();
-    let name = hcert::encode_name(&[
-        (NameAttr::Country, "VN"),
-        (NameAttr::CommonName, "CLI test DSC"),
-    ]);
-    let spec = CertificateSpec {
-        serial: vec![9; 8],
-        subject: name.clone(),
-        not_before: UnixTime(T0),
-        not_after: UnixTime(T0 + 700 * 86_400),
-        spki_der: spki.clone(),
-        ca: None,
-        key_usage: hcert::KU_DIGITAL_SIGNATURE,
-        types: vec![],
-    };
-    let der = hcert::build_certificate(
-        &spec,
-        &IssuerRef {
-            name: &name,
-            key: key.as_ref(),
-            key_id: hcert::key_identifier(&spki),
-        },
-    )
-    .unwrap();
-    let pem = dir.join("dsc.pem");
-    std::fs::write(&pem, hcert::to_pem(&der)).unwrap();
-    let kid = hcert::kid_of(&der);
+    let (pem, mut issuer) =
+        vaxpass_testkit::signer::test_signer(dir, "CLI test DSC", 9, UnixTime(T0)).unwrap();
     let payload = serde_json::json!({
         "ver": "1.3.0", "nam": {"fn": "Phạm", "fnt": "PHAM", "gn": "Minh Chính", "gnt": "MINH<CHINH"},
         "dob": "1958-12-10",
@@ -67,7 +36,7 @@ fn fixture(dir: &std::path::Path) -> (std::path::PathBuf, String) {
                "dn": 3, "sd": 3, "dt": "2021-12-01", "co": "VN", "is": "Ministry of Health of Viet Nam",
                "ci": "URN:UVCI:01:VN:CLI0TEST"}]
     });
-    let hc1 = Issuer::new(key, kid)
+    let hc1 = issuer
         .issue(
             "VN",
             UnixTime(T0 + 86_400),

@@ -451,6 +451,53 @@ pub fn revocation_reason(lang: Lang, r: RevocationReason) -> &'static str {
     pick(lang, en, vi)
 }
 
+/// The answer of a destination's business rules (HCERT.md §6.2), kept apart from the
+/// certificate's authenticity.
+pub fn acceptance_status(lang: Lang, s: hcert::AcceptanceStatus) -> &'static str {
+    let (en, vi) = match s {
+        hcert::AcceptanceStatus::Accepted => ("ACCEPTED", "ĐƯỢC CHẤP NHẬN"),
+        hcert::AcceptanceStatus::NotAccepted => ("NOT ACCEPTED", "KHÔNG ĐƯỢC CHẤP NHẬN"),
+        hcert::AcceptanceStatus::CannotAssess => ("CANNOT ASSESS", "KHÔNG THỂ ĐÁNH GIÁ"),
+    };
+    pick(lang, en, vi)
+}
+
+/// Why the business rules gave their answer.
+pub fn assessment_reason(lang: Lang, r: hcert::AssessmentReason) -> &'static str {
+    use hcert::AssessmentReason as R;
+    let (en, vi) = match r {
+        R::AllPassed => ("every rule is met", "đáp ứng mọi quy tắc"),
+        R::RuleFailed => ("a rule is not met", "không đáp ứng một quy tắc"),
+        R::RuleOpen => (
+            "a rule could not be checked",
+            "có quy tắc không kiểm tra được",
+        ),
+        R::NoRulesForCountry => (
+            "no rules published: cannot assess",
+            "chưa có quy tắc nào được công bố: không thể đánh giá",
+        ),
+        R::NoApplicableRules => (
+            "no rule is in force for this kind of certificate on this date",
+            "không có quy tắc nào có hiệu lực cho loại chứng nhận này vào ngày này",
+        ),
+        R::CertificateTypeUnknown => (
+            "the certificate is not exactly one vaccination, test or recovery",
+            "chứng nhận không phải đúng một mục tiêm chủng, xét nghiệm hoặc khỏi bệnh",
+        ),
+    };
+    pick(lang, en, vi)
+}
+
+/// The outcome of one business rule.
+pub fn rule_outcome(lang: Lang, o: hcert::RuleOutcome) -> &'static str {
+    let (en, vi) = match o {
+        hcert::RuleOutcome::Passed => ("met", "đạt"),
+        hcert::RuleOutcome::Fail => ("not met", "không đạt"),
+        hcert::RuleOutcome::Open => ("could not be checked", "không kiểm tra được"),
+    };
+    pick(lang, en, vi)
+}
+
 fn pick<T>(lang: Lang, en: T, vi: T) -> T {
     match lang {
         Lang::En => en,
@@ -764,5 +811,35 @@ mod tests {
         for e in &errors[9..] {
             assert_ne!(reason(Lang::En, e), generic, "{e:?}");
         }
+    }
+
+    #[test]
+    fn acceptance_is_worded_in_every_language() {
+        use hcert::{AcceptanceStatus as S, AssessmentReason as R, RuleOutcome as O};
+        let words = |f: &dyn Fn(Lang) -> &'static str| {
+            let (en, vi) = (f(Lang::En), f(Lang::Vi));
+            assert!(!en.is_empty() && !vi.is_empty() && en != vi, "{en}");
+        };
+        for s in [S::Accepted, S::NotAccepted, S::CannotAssess] {
+            words(&|l| acceptance_status(l, s));
+        }
+        for r in [
+            R::AllPassed,
+            R::RuleFailed,
+            R::RuleOpen,
+            R::NoRulesForCountry,
+            R::NoApplicableRules,
+            R::CertificateTypeUnknown,
+        ] {
+            words(&|l| assessment_reason(l, r));
+        }
+        for o in [O::Passed, O::Fail, O::Open] {
+            words(&|l| rule_outcome(l, o));
+        }
+        // A country without rules is never worded as accepted.
+        assert_eq!(
+            assessment_reason(Lang::En, R::NoRulesForCountry),
+            "no rules published: cannot assess"
+        );
     }
 }

@@ -10,6 +10,7 @@ mod keys;
 mod publish;
 mod qr;
 mod revoke;
+mod rules;
 mod serve;
 mod verify;
 
@@ -37,5 +38,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(&a),
         Command::Qr(a) => qr::run(&a, lang),
         Command::Conformance(a) => conformance::run(&a),
+        Command::Rules(a) => rules::run(&a.command),
     }
 }
