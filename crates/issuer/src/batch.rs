@@ -77,12 +77,7 @@ pub struct Options {
     pub checkpoint_every: Duration,
 }
 
-/// Issuer display name in `is` (≤ 80 characters).
-pub const ISSUER_NAME: &str = "Ministry of Health of Viet Nam";
-/// Schema version of issued payloads (the Vietnamese production format).
-pub const SCHEMA_VERSION: &str = "1.3.0";
-/// COVID-19 (SNOMED CT).
-pub const DISEASE: &str = "840539006";
+pub use crate::write::{DISEASE, ISSUER_NAME, SCHEMA_VERSION};
 /// Records per batch handed to a worker.
 const BATCH: usize = 256;
 /// How often the writer makes its progress durable, by default.

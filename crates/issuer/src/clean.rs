@@ -233,7 +233,7 @@ fn parse_dob(s: &str) -> Option<Dob> {
         return Some(Dob {
             iso: {
                 let mut iso = String::with_capacity(10);
-                crate::write::push_date(&mut iso, d);
+                push_date(&mut iso, d);
                 iso
             },
             year: d.year,
@@ -475,6 +475,35 @@ fn check_doses(
     match (checked.first(), checked.last()) {
         (Some(f), Some(l)) => Some((*f, *l)),
         _ => None,
+    }
+}
+
+/// Appends a date as its `Display` writes it (`YYYY-MM-DD`), without the formatting machinery
+/// for the years 0–9999 (every date a record can hold).
+pub fn push_date(out: &mut String, d: Date) {
+    match u16::try_from(d.year) {
+        Ok(y) if y <= 9999 && d.month <= 99 && d.day <= 99 => {
+            let digit = |n: u16| char::from(b'0' + (n % 10) as u8);
+            let (m, day) = (u16::from(d.month), u16::from(d.day));
+            for c in [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                '-',
+                digit(m / 10),
+                digit(m),
+                '-',
+                digit(day / 10),
+                digit(day),
+            ] {
+                out.push(c);
+            }
+        }
+        // Writing to a String cannot fail.
+        _ => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{d}"));
+        }
     }
 }
 

@@ -13,13 +13,18 @@
 //! (2026-11-30); with these writers the same stages take 0.18 µs, 0.08 µs and 0.25 µs (the line
 //! figure includes copying the HC1 text, which a worker writes in place instead).
 
-use std::fmt::Write as _;
-
-use hcert::{CborWriter, Date};
+use hcert::CborWriter;
 use sha2::{Digest as _, Sha256};
 
-use crate::batch::{DISEASE, ISSUER_NAME, SCHEMA_VERSION};
+pub use crate::clean::push_date;
 use crate::clean::Clean;
+
+/// Issuer display name in `is` (≤ 80 characters).
+pub const ISSUER_NAME: &str = "Ministry of Health of Viet Nam";
+/// Schema version of issued payloads (the Vietnamese production format).
+pub const SCHEMA_VERSION: &str = "1.3.0";
+/// COVID-19 (SNOMED CT).
+pub const DISEASE: &str = "840539006";
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -42,35 +47,6 @@ const ESCAPE: [u8; 256] = {
     table[b'\\' as usize] = b'\\';
     table
 };
-
-/// Appends a date as its `Display` writes it (`YYYY-MM-DD`), without the formatting machinery
-/// for the years 0–9999 (every date a record can hold).
-pub fn push_date(out: &mut String, d: Date) {
-    match u16::try_from(d.year) {
-        Ok(y) if y <= 9999 && d.month <= 99 && d.day <= 99 => {
-            let digit = |n: u16| char::from(b'0' + (n % 10) as u8);
-            let (m, day) = (u16::from(d.month), u16::from(d.day));
-            for c in [
-                digit(y / 1000),
-                digit(y / 100),
-                digit(y / 10),
-                digit(y),
-                '-',
-                digit(m / 10),
-                digit(m),
-                '-',
-                digit(day / 10),
-                digit(day),
-            ] {
-                out.push(c);
-            }
-        }
-        // Writing to a String cannot fail.
-        _ => {
-            let _ = write!(out, "{d}");
-        }
-    }
-}
 
 /// The UVCI of a record's certificate into `out` (cleared first); `dt` is the latest dose's
 /// date as text (`c.dt.to_string()`). See [`batch::uvci`](crate::batch::uvci).
@@ -188,6 +164,7 @@ mod tests {
     use super::*;
     use crate::batch::{self, CertLine};
     use crate::vaccines;
+    use hcert::Date;
     use proptest::prelude::*;
 
     /// Text with what JSON escaping and CBOR lengths care about: quotes, backslashes, every
