@@ -177,11 +177,26 @@ impl Deflater {
 /// A zlib stream of stored (uncompressed) deflate blocks.
 #[cfg(feature = "sign")]
 fn stored(data: &[u8]) -> Vec<u8> {
-    let blocks = data.len().div_ceil(65_535).max(1);
-    let mut out = Vec::with_capacity(data.len() + 5 * blocks + 6);
+    let mut out = Vec::new();
+    stored_into(data, &mut out);
+    out
+}
+
+/// Longest stored deflate block.
+#[cfg(feature = "sign")]
+const STORED_MAX: usize = 65_535;
+
+/// Writes `data` into `out` (cleared first) as a zlib stream of stored deflate blocks (RFC 1950,
+/// RFC 1951 §3.2.4): header `78 01`, blocks of at most 65,535 bytes, Adler-32. Issuing reuses
+/// `out` from one certificate to the next.
+#[cfg(feature = "sign")]
+pub(crate) fn stored_into(data: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(data.len() + 5 * (data.len() / STORED_MAX + 1) + 6);
     out.extend_from_slice(&[0x78, 0x01]);
-    let mut chunks = data.chunks(65_535).peekable();
+    let mut chunks = data.chunks(STORED_MAX).peekable();
     if chunks.peek().is_none() {
+        // One empty final block.
         out.extend_from_slice(&[0x01, 0x00, 0x00, 0xFF, 0xFF]);
     }
     while let Some(chunk) = chunks.next() {
@@ -193,7 +208,6 @@ fn stored(data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(chunk);
     }
     out.extend_from_slice(&adler2::adler32_slice(data).to_be_bytes());
-    out
 }
 
 #[cfg(test)]
