@@ -32,6 +32,7 @@
 mod certificate_type;
 mod decode;
 mod error;
+mod freshness;
 #[cfg(feature = "sign")]
 mod issue;
 mod lists;
@@ -45,6 +46,7 @@ mod verify;
 pub use certificate_type::CertificateType;
 pub use decode::*;
 pub use error::{CertificateErrorKind, Error, Result, Stage, TrustListErrorKind};
+pub use freshness::CLOCK_SKEW;
 #[cfg(feature = "sign")]
 pub use issue::*;
 pub use lists::*;
@@ -52,7 +54,7 @@ pub use lists::*;
 pub use qr::{decode as decode_qr, LumaImage, Strategy as QrStrategy};
 pub use revocation::*;
 pub use rules::*;
-pub use time::{days_in_month, Date, UnixTime, CLOCK_SKEW};
+pub use time::{days_in_month, Date, UnixTime};
 pub use verify::*;
 
 /// CBOR values as `ciborium` models them: what [`decode_claims`] hands out and

@@ -6,35 +6,6 @@
 
 use core::fmt;
 
-/// Clock skew tolerated on a signed list's issue time, in seconds: devices' clocks are often
-/// minutes off. One rule for loading lists and for every verdict that consults them
-/// (`list_window`), so a list that loads is never refused a moment later.
-pub const CLOCK_SKEW: i64 = 600;
-
-/// Where a moment lies against a signed list's validity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ListWindow {
-    /// Within it (the issue time may be up to [`CLOCK_SKEW`] ahead).
-    Current,
-    /// More than [`CLOCK_SKEW`] before its issue time.
-    Early,
-    /// After its expiry (no tolerance: a stale list must not stay usable).
-    Late,
-}
-
-/// The one rule for a list's validity at `at` (see [`CLOCK_SKEW`]).
-pub(crate) fn list_window(
-    issued: Option<UnixTime>,
-    expires: Option<UnixTime>,
-    at: UnixTime,
-) -> ListWindow {
-    match (issued, expires) {
-        (_, Some(exp)) if at > exp => ListWindow::Late,
-        (Some(iat), _) if at.0.saturating_add(CLOCK_SKEW) < iat.0 => ListWindow::Early,
-        _ => ListWindow::Current,
-    }
-}
-
 /// Seconds since 1970-01-01T00:00:00Z, ignoring leap seconds (a CWT NumericDate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct UnixTime(pub i64);

@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 
 use crate::decode::cose::Algorithm;
 use crate::error::{Error, Result, TrustListErrorKind};
-use crate::time::{list_window, ListWindow, UnixTime};
+use crate::freshness::check_current;
+use crate::time::UnixTime;
 #[cfg(feature = "sign")]
 use crate::verify::crypto::backend::SigningKey;
 use crate::verify::crypto::backend::{Backend, VerifyingKey};
@@ -191,17 +192,14 @@ pub fn verify_file(
     at: UnixTime,
 ) -> Result<Statement> {
     let st = verify_file_signature(path, content, signature_file, anchor, at)?;
-    match list_window(st.issued_at(), st.expires_at(), at) {
-        ListWindow::Current => Ok(st),
-        ListWindow::Early => Err(invalid(
-            TrustListErrorKind::NotYetValid,
-            format!("{path} is issued at {}, in the future", st.issued),
-        )),
-        ListWindow::Late => Err(invalid(
-            TrustListErrorKind::Expired,
-            format!("{path} expired at {}", st.expires),
-        )),
-    }
+    check_current(
+        path,
+        st.issued_at(),
+        st.expires_at(),
+        at,
+        TrustListErrorKind::Expired,
+    )?;
+    Ok(st)
 }
 
 /// [`verify_file`] without the time window: signed by the anchor (itself valid at `at`), for

@@ -7,10 +7,11 @@ use sha2::{Digest as _, Sha256};
 
 use crate::decode::chain::Decoded;
 use crate::error::{Error, Result, TrustListErrorKind};
+use crate::freshness::check_current;
 use crate::revocation::fuse::FuseFilter;
 use crate::revocation::hash::{country_uci_hash, filter_key, hashes};
 use crate::revocation::manifest::FilterManifest;
-use crate::time::{list_window, ListWindow, UnixTime};
+use crate::time::UnixTime;
 
 /// The revocation data a verifier checks certificates against: probabilistic filters (the
 /// published, offline form) or the exact list with reasons (the issuer's own log).
@@ -113,27 +114,13 @@ impl RevocationList {
                 })
             }
         };
-        match list_window(self.issued, self.expires, now) {
-            ListWindow::Current => {}
-            ListWindow::Late => {
-                return Err(Error::TrustListInvalid {
-                    kind: TrustListErrorKind::RevocationExpired,
-                    reason: format!(
-                        "the revocation list expired at {}",
-                        self.expires.unwrap_or_default().rfc3339()
-                    ),
-                })
-            }
-            ListWindow::Early => {
-                return Err(Error::TrustListInvalid {
-                    kind: TrustListErrorKind::NotYetValid,
-                    reason: format!(
-                        "the revocation list is issued at {}, in the future",
-                        self.issued.unwrap_or_default().rfc3339()
-                    ),
-                })
-            }
-        }
+        check_current(
+            "the revocation list",
+            self.issued,
+            self.expires,
+            now,
+            TrustListErrorKind::RevocationExpired,
+        )?;
         let ci = decoded
             .dcc
             .single_entry()

@@ -9,7 +9,8 @@ use crate::decode::chain::{decode, Decoded};
 use crate::decode::cose::{Algorithm, CoseSign1};
 use crate::decode::cwt::Claims;
 use crate::error::{Error, Result, TrustListErrorKind};
-use crate::time::{list_window, ListWindow, UnixTime};
+use crate::freshness::check_current;
+use crate::time::UnixTime;
 use crate::verify::crypto::check_key_and_signature;
 use crate::verify::schema;
 use crate::verify::trust::{TrustStore, TrustedSigner};
@@ -232,23 +233,13 @@ pub fn verify_as_of(text: &str, trust: &TrustStore, at: UnixTime, now: UnixTime)
 }
 
 fn trust_list_check(trust: &TrustStore, at: UnixTime) -> Check {
-    let outcome = match list_window(trust.issued, trust.expires, at) {
-        ListWindow::Current => Outcome::Passed,
-        ListWindow::Late => Outcome::Failed(Error::TrustListInvalid {
-            kind: TrustListErrorKind::Expired,
-            reason: format!(
-                "trust list expired at {}",
-                trust.expires.unwrap_or_default().rfc3339()
-            ),
-        }),
-        ListWindow::Early => Outcome::Failed(Error::TrustListInvalid {
-            kind: TrustListErrorKind::NotYetValid,
-            reason: format!(
-                "trust list issued at {}",
-                trust.issued.unwrap_or_default().rfc3339()
-            ),
-        }),
-    };
+    let outcome = outcome(check_current(
+        "trust list",
+        trust.issued,
+        trust.expires,
+        at,
+        TrustListErrorKind::Expired,
+    ));
     Check {
         id: CheckId::TrustList,
         outcome,
