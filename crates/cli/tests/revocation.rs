@@ -92,13 +92,31 @@ impl Fixture {
     }
 
     fn publish(&self) -> String {
-        ok(&[
+        self.publish_with(&[])
+    }
+
+    /// `vaxpass publish --keys KEYS --out PUBLISHED ARGS`, which must succeed; its output.
+    fn publish_with(&self, args: &[&str]) -> String {
+        let out = self.publish_run(args);
+        assert!(
+            out.status.success(),
+            "publish {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `vaxpass publish --keys KEYS --out PUBLISHED ARGS`, whatever its outcome.
+    fn publish_run(&self, args: &[&str]) -> Output {
+        let mut all = vec![
             "publish",
             "--keys",
             s(&self.keys),
             "--out",
             s(&self.published),
-        ])
+        ];
+        all.extend_from_slice(args);
+        run(&all)
     }
 
     fn anchor(&self) -> PathBuf {
@@ -306,16 +324,8 @@ fn revoke_publish_verify_with_deltas_and_eu_batches() {
     // deliberately, everything is rebuilt from it and nothing of the published state is kept.
     std::fs::remove_file(f.keys.join("revocations.log")).unwrap();
     f.revoke(&["--uvci", &f.certs[5].0, "--reason", "fraud"]);
-    let out = run(&["publish", "--keys", s(&f.keys), "--out", s(&f.published)]);
-    assert!(!out.status.success());
-    ok(&[
-        "publish",
-        "--keys",
-        s(&f.keys),
-        "--out",
-        s(&f.published),
-        "--allow-log-rewind",
-    ]);
+    assert!(!f.publish_run(&[]).status.success());
+    f.publish_with(&["--allow-log-rewind"]);
     let rebuilt = f.manifest();
     assert_eq!((rebuilt.entries, rebuilt.slices.len()), (1, 1));
     assert_eq!(f.verify(0).0, 0, "no longer revoked");
@@ -424,15 +434,7 @@ fn a_revoked_signer_leaves_the_lists_and_cannot_issue() {
     // does not bring it back.
     let stale = f.dir.join("stale-dsc.json");
     std::fs::copy(f.current().join("trust-lists/dsc.json"), &stale).unwrap();
-    let report = ok(&[
-        "publish",
-        "--keys",
-        s(&f.keys),
-        "--out",
-        s(&f.published),
-        "--extra-trust",
-        s(&stale),
-    ]);
+    let report = f.publish_with(&["--extra-trust", s(&stale)]);
     assert!(
         report.contains("left out 1 revoked document signer"),
         "{report}"
@@ -618,14 +620,12 @@ fn a_restored_key_store_cannot_silently_unrevoke() {
 
     // Deliberately, with the override: the revocations missing from the log are withdrawn.
     std::fs::write(f.keys.join("revocations.log"), &backup).unwrap();
-    let mut rewind = publish.to_vec();
-    rewind.push("--allow-log-rewind");
-    ok(&rewind);
+    f.publish_with(&["--allow-log-rewind"]);
     assert_eq!(f.verify(0).0, 0, "withdrawn, as the flag documents");
     assert_eq!(f.verify(2).0, 1);
     // The newer log restored: it continues the one now published, so no override is needed.
     std::fs::write(f.keys.join("revocations.log"), &current_log).unwrap();
-    ok(&publish);
+    f.publish();
     assert_eq!(f.verify(0).0, 1);
     std::fs::remove_dir_all(&f.dir).unwrap();
 }
@@ -664,15 +664,7 @@ fn a_revoked_signer_stays_out_under_any_label_and_wrong_kids_are_refused() {
         serde_json::to_vec(&serde_json::json!([lower, de, misfiled])).unwrap(),
     )
     .unwrap();
-    let out = run(&[
-        "publish",
-        "--keys",
-        s(&f.keys),
-        "--out",
-        s(&f.published),
-        "--extra-trust",
-        s(&partner),
-    ]);
+    let out = f.publish_run(&["--extra-trust", s(&partner)]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refused"), "{err}");
@@ -711,12 +703,7 @@ fn another_countrys_certificate_is_not_checked_for_revocation_never_passed() {
     ]);
     let de_published = f.dir.join("de-published");
     ok(&["publish", "--keys", s(&de_keys), "--out", s(&de_published)]);
-    ok(&[
-        "publish",
-        "--keys",
-        s(&f.keys),
-        "--out",
-        s(&f.published),
+    f.publish_with(&[
         "--extra-trust",
         s(&de_published.join("current/trust-lists/dsc.json")),
     ]);
