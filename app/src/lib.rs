@@ -35,16 +35,17 @@ pub struct PinnedAnchor {
 /// The pinned anchor; `None` when the build had none, and then nothing verifies.
 pub const ANCHOR: Option<PinnedAnchor> = include!(concat!(env!("OUT_DIR"), "/anchor.rs"));
 
-/// The pinned anchor, ready to check signatures, or `None` (no anchor, or an unusable key).
-pub fn pinned_anchor() -> Option<hcert::TrustAnchor> {
+/// The pinned anchor with `key` as its verifying key (in the browser, [`lists::Confirmed`]:
+/// the signatures WebCrypto confirmed), or `None` (no anchor, or not a P-256 key).
+pub fn pinned_anchor(key: Box<dyn hcert::VerifyingKey>) -> Option<hcert::TrustAnchor> {
     let a = ANCHOR?;
     let secs = |s: u64| hcert::UnixTime(i64::try_from(s).unwrap_or(i64::MAX));
-    hcert::TrustAnchor::from_parts(
+    hcert::TrustAnchor::with_key(
         a.spki,
         a.subject.to_string(),
         secs(a.not_before),
         secs(a.not_after),
-        hcert::default_backend(),
+        key,
     )
     .ok()
 }

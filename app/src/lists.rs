@@ -57,6 +57,32 @@ pub fn list_paths() -> Vec<String> {
         .collect()
 }
 
+/// The signing inputs and signatures (`r‖s`) of a bundle's signature files, for the browser to
+/// check with the anchor's key (WebCrypto) before [`hcert::load_lists`] runs: that check is
+/// asynchronous, `load_lists` is not. A malformed signature file yields nothing here, and
+/// `load_lists` then reports it.
+pub fn signed_statements(bundle: &Bundle) -> Vec<(Vec<u8>, Vec<u8>)> {
+    std::iter::once(&bundle.index)
+        .chain(&bundle.files)
+        .filter_map(|f| hcert::signed_statement(&f.signature))
+        .collect()
+}
+
+/// The anchor's key as the browser checked it: it verifies exactly the ES256 signatures the
+/// browser's cryptography confirmed ([`signed_statements`]), and nothing else, so a list whose
+/// signature was not confirmed fails to load. Built per load; nothing is remembered.
+pub struct Confirmed(pub Vec<(Vec<u8>, Vec<u8>)>);
+
+impl hcert::VerifyingKey for Confirmed {
+    fn verify(&self, alg: hcert::Algorithm, message: &[u8], signature: &[u8]) -> bool {
+        alg == hcert::Algorithm::Es256
+            && self
+                .0
+                .iter()
+                .any(|(m, s)| m.as_slice() == message && s.as_slice() == signature)
+    }
+}
+
 /// The revocation slices a set of files names (from its revocation manifest).
 pub fn slice_paths(files: &[(String, Vec<u8>)]) -> Vec<String> {
     files

@@ -54,7 +54,8 @@ pub fn prepare(text: String, state: &ListState) -> Prepared {
 }
 
 /// Verifies a prepared scan. `answers` holds, per [`SignatureCheck::index`], what the
-/// browser's own cryptography found (`None`: not answered, `hcert`'s backend decides).
+/// browser's own cryptography found (`None`: not answered; the store's backend decides, and
+/// the browser build has none, so an unanswered check makes the verdict CANNOT VERIFY).
 /// `audit` is the parsed `?at=` parameter: the certificate is judged at that moment, the
 /// lists always at `now`.
 pub fn verify(

@@ -656,6 +656,67 @@ fn saved_copies_are_switched_whole() {
     );
 }
 
+/// The browser checks list signatures with WebCrypto and hands the confirmed ones to `hcert` as
+/// the anchor's key: a bundle loads only when every signature it needs was confirmed, and a
+/// confirmation of one file's signature does not stand in for another's.
+#[test]
+fn lists_load_only_with_every_signature_confirmed() {
+    use vaxpass_app::lists::{signed_statements, Confirmed};
+    let w = world();
+    let now = UnixTime(T0.0 + 3600);
+    let good = bundle(&w, T0, 5);
+    let statements = signed_statements(&good);
+    assert_eq!(statements.len(), 1 + hcert::LIST_FILES.len());
+    // What WebCrypto does: each statement verifies with the anchor's key.
+    for (m, sig) in &statements {
+        let key = crypto::default_backend()
+            .prepare(&hcert::PublicKeyInfo::from_spki_der(&w.anchor.spki_der).unwrap())
+            .unwrap();
+        assert!(key.verify(Algorithm::Es256, m, sig));
+    }
+    let anchor_with = |confirmed: Vec<(Vec<u8>, Vec<u8>)>| {
+        TrustAnchor::with_key(
+            &w.anchor.spki_der,
+            w.anchor.subject.clone(),
+            w.anchor.not_before,
+            w.anchor.not_after,
+            Box::new(Confirmed(confirmed)),
+        )
+        .unwrap()
+    };
+    let all = anchor_with(statements.clone());
+    assert_eq!(code(load(&good, &all, now, None)), "OK");
+    assert_eq!(
+        code(hcert::load_lists(&good, &all, now, None, &hcert::NoCrypto)),
+        "OK",
+        "no signature arithmetic is needed once the answers are in"
+    );
+    for missing in 0..statements.len() {
+        let mut some = statements.clone();
+        some.remove(missing);
+        assert_eq!(
+            code(load(&good, &anchor_with(some), now, None)),
+            "TRUST_LIST_SIGNATURE_INVALID",
+            "statement {missing} unconfirmed"
+        );
+    }
+    // A confirmed statement with another signature bytes is not a confirmation.
+    let mut bent = statements.clone();
+    bent[0].1[5] ^= 1;
+    assert_eq!(
+        code(load(&good, &anchor_with(bent), now, None)),
+        "TRUST_LIST_SIGNATURE_INVALID"
+    );
+    // A tampered signature file yields no statement to confirm, and does not load.
+    let mut damaged = good.clone();
+    damaged.files[0].signature = b"{not json".to_vec();
+    assert_eq!(signed_statements(&damaged).len(), statements.len() - 1);
+    assert_eq!(
+        code(load(&damaged, &anchor_with(statements), now, None)),
+        "TRUST_LIST_MALFORMED"
+    );
+}
+
 /// Issue 18, lower finding: the pinned anchor's own validity and key usage are checked (the
 /// CLI's `verify --published` loads through the same `hcert::load_lists`).
 #[test]

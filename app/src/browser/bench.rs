@@ -11,19 +11,6 @@ use crate::browser::dom::now;
 use crate::browser::{net, scanner, webcrypto};
 use crate::portal;
 
-fn median_ms(mut f: impl FnMut(), runs: u32) -> f64 {
-    let perf = window().performance();
-    let mut times: Vec<f64> = (0..runs.max(1))
-        .map(|_| {
-            let t0 = perf.as_ref().map_or(0.0, |p| p.now());
-            f();
-            perf.as_ref().map_or(0.0, |p| p.now()) - t0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
-
 /// Sends RGBA pixels to the scanner worker as the camera loop (`kind` "frame", pass `n`),
 /// over two consecutive frames ("frame2") or as a picture ("picture"); resolves to
 /// `{text?, code?, ms}` with the worker's decoding time.
@@ -50,11 +37,10 @@ pub async fn scan(
 }
 
 /// Median time (ms) to verify `hc1` against the lists in use as the portal does (WebCrypto
-/// for the signature, then `hcert`), whether it was valid, and the median time with the
-/// pure-Rust signature check alone.
+/// for the signature, then `hcert`), and whether it was valid.
 pub async fn verify(hc1: String, runs: u32) -> js_sys::Array {
     let state = net::load_lists().await;
-    let Some(lists) = state.lists().cloned() else {
+    if state.lists().is_none() {
         return js_sys::Array::of2(&JsValue::NULL, &"no lists".into());
     };
     let perf = window().performance();
@@ -70,15 +56,7 @@ pub async fn verify(hc1: String, runs: u32) -> js_sys::Array {
         times.push(clock() - t0);
     }
     times.sort_by(f64::total_cmp);
-    let rust = median_ms(
-        || {
-            valid &= hcert::verify_as_of(&hc1, &lists.store, now(), now()).is_valid();
-        },
-        runs,
-    );
-    let out = js_sys::Array::of2(&times[times.len() / 2].into(), &valid.into());
-    out.push(&rust.into());
-    out
+    js_sys::Array::of2(&times[times.len() / 2].into(), &valid.into())
 }
 
 /// Size of the portal's WebAssembly memory (it only grows).

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::browser::dom::{js_err, now, storage};
+use crate::browser::webcrypto;
 use crate::lists::{self, ListState};
 use crate::{api_url, API_BASE};
 
@@ -158,12 +159,27 @@ fn last_sequence() -> Option<u64> {
     storage()?.get_item(SEQUENCE_KEY).ok()??.parse().ok()
 }
 
-fn check(bundle: &hcert::Bundle, anchor: &hcert::TrustAnchor) -> hcert::Result<hcert::Lists> {
-    // Keys verify through pure Rust here; ES256 certificate signatures are answered through
-    // WebCrypto per scan (`webcrypto`), injected into the verdict.
+/// Checks a bundle against the pinned anchor. The list signatures are checked by WebCrypto
+/// first (no P-256 arithmetic ships in the portal); `hcert` then checks everything else,
+/// accepting exactly the signatures WebCrypto confirmed.
+async fn check(bundle: &hcert::Bundle, spki: &[u8]) -> hcert::Result<hcert::Lists> {
+    let mut confirmed = Vec::new();
+    for (message, signature) in lists::signed_statements(bundle) {
+        if webcrypto::verify_es256(spki, &message, &signature).await {
+            confirmed.push((message, signature));
+        }
+    }
+    let anchor = crate::pinned_anchor(Box::new(lists::Confirmed(confirmed))).ok_or(
+        hcert::Error::TrustListInvalid {
+            kind: hcert::TrustListErrorKind::AnchorInvalid,
+            reason: "the pinned trust anchor is unusable".into(),
+        },
+    )?;
+    // Certificate signatures are answered through WebCrypto per scan (`webcrypto`) and
+    // injected into the verdict; the store's backend does no arithmetic of its own.
     hcert::load_lists(
         bundle,
-        anchor,
+        &anchor,
         now(),
         last_sequence(),
         hcert::default_backend(),
@@ -173,7 +189,7 @@ fn check(bundle: &hcert::Bundle, anchor: &hcert::TrustAnchor) -> hcert::Result<h
 /// Loads the lists: the network first (checked, then saved for offline use), the saved copy
 /// when the network fails or serves something that does not check out.
 pub async fn load_lists() -> ListState {
-    let Some(anchor) = crate::pinned_anchor() else {
+    let Some(spki) = crate::ANCHOR.map(|a| a.spki) else {
         return ListState::NoAnchor;
     };
     let cache = current_copy().await;
@@ -185,7 +201,7 @@ pub async fn load_lists() -> ListState {
         let Some(bundle) = lists::bundle_from(files) else {
             break;
         };
-        match check(&bundle, &anchor) {
+        match check(&bundle, spki).await {
             Ok(l) => {
                 if let Some(s) = storage() {
                     let _ = s.set_item(SEQUENCE_KEY, &l.sequence.to_string());
@@ -210,7 +226,7 @@ pub async fn load_lists() -> ListState {
     }
     if let Some(cache) = &cache {
         if let Some(bundle) = lists::bundle_from(saved_files(cache).await) {
-            match check(&bundle, &anchor) {
+            match check(&bundle, spki).await {
                 Ok(l) => {
                     return ListState::Ready {
                         lists: Rc::new(l),

@@ -16,6 +16,8 @@ pub use published::{
 };
 #[cfg(feature = "sign")]
 pub use statement::sign_file;
-pub use statement::{check_sequence, verify_file, verify_file_signature, Statement, TrustAnchor};
+pub use statement::{
+    check_sequence, signed_statement, verify_file, verify_file_signature, Statement, TrustAnchor,
+};
 pub use valuesets::{parse_value_sets, ValueSets};
 pub use verifier::{VerifierEntry, VerifierList};

@@ -140,14 +140,21 @@ impl TrustAnchor {
         not_after: UnixTime,
         backend: &'static dyn Backend,
     ) -> Result<TrustAnchor> {
-        let public_key = PublicKeyInfo::from_spki_der(spki_der)?;
-        if public_key.kind != KeyKind::EcP256 {
-            return Err(invalid(
-                TrustListErrorKind::Malformed,
-                "the trust anchor must be an ECDSA P-256 key",
-            ));
-        }
-        let key = backend.prepare(&public_key)?;
+        let key = backend.prepare(&anchor_key(spki_der)?)?;
+        TrustAnchor::with_key(spki_der, subject, not_before, not_after, key)
+    }
+
+    /// From parts as [`TrustAnchor::from_parts`], with a key that verifies by other means
+    /// than a [`Backend`]: the portal checks list signatures with WebCrypto, which is
+    /// asynchronous, and passes its answers in as the key (see [`signed_statement`]).
+    pub fn with_key(
+        spki_der: &[u8],
+        subject: String,
+        not_before: UnixTime,
+        not_after: UnixTime,
+        key: Box<dyn VerifyingKey>,
+    ) -> Result<TrustAnchor> {
+        anchor_key(spki_der)?;
         Ok(TrustAnchor {
             subject,
             not_before,
@@ -171,6 +178,18 @@ impl TrustAnchor {
         }
         Ok(())
     }
+}
+
+/// The anchor's public key, which must be ECDSA P-256.
+fn anchor_key(spki_der: &[u8]) -> Result<PublicKeyInfo> {
+    let public_key = PublicKeyInfo::from_spki_der(spki_der)?;
+    if public_key.kind != KeyKind::EcP256 {
+        return Err(invalid(
+            TrustListErrorKind::Malformed,
+            "the trust anchor must be an ECDSA P-256 key",
+        ));
+    }
+    Ok(public_key)
 }
 
 /// `SEQUENCE { INTEGER r, INTEGER s }` → 64-byte `r‖s`.
@@ -216,20 +235,7 @@ pub fn verify_file_signature(
     anchor.check_valid(at)?;
     let malformed =
         |what: &str| invalid(TrustListErrorKind::Malformed, format!("{path}.sig: {what}"));
-    let sig: SignatureFile =
-        serde_json::from_slice(signature_file).map_err(|e| malformed(&e.to_string()))?;
-    if sig.alg != "ES256" {
-        return Err(malformed("unsupported signature algorithm"));
-    }
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let statement_bytes = b64
-        .decode(&sig.statement)
-        .map_err(|_| malformed("statement is not Base64"))?;
-    let der = b64
-        .decode(&sig.signature)
-        .map_err(|_| malformed("signature is not Base64"))?;
-    let raw = ecdsa_der_to_raw(&der)
-        .ok_or_else(|| malformed("signature is not a DER ECDSA signature"))?;
+    let (statement_bytes, raw) = parse_signature_file(signature_file).map_err(|e| malformed(&e))?;
     if !anchor.key.verify(Algorithm::Es256, &statement_bytes, &raw) {
         return Err(invalid(
             TrustListErrorKind::Signature,
@@ -257,6 +263,30 @@ pub fn verify_file_signature(
         return Err(malformed("bad issue or expiry time"));
     }
     Ok(st)
+}
+
+/// The ES256 signing input of a signature file and its signature (`r‖s`), as
+/// [`verify_file`] checks them with the anchor's key; `None` when the file is malformed
+/// (which [`verify_file`] then reports). For callers that verify signatures elsewhere and
+/// pass the answers in through [`TrustAnchor::with_key`].
+pub fn signed_statement(signature_file: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    parse_signature_file(signature_file).ok()
+}
+
+fn parse_signature_file(signature_file: &[u8]) -> core::result::Result<(Vec<u8>, Vec<u8>), String> {
+    let sig: SignatureFile = serde_json::from_slice(signature_file).map_err(|e| e.to_string())?;
+    if sig.alg != "ES256" {
+        return Err("unsupported signature algorithm".into());
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let statement = b64
+        .decode(&sig.statement)
+        .map_err(|_| "statement is not Base64".to_string())?;
+    let der = b64
+        .decode(&sig.signature)
+        .map_err(|_| "signature is not Base64".to_string())?;
+    let raw = ecdsa_der_to_raw(&der).ok_or("signature is not a DER ECDSA signature")?;
+    Ok((statement, raw))
 }
 
 /// Refuses a statement older than one already accepted (rollback to a stale list).
