@@ -315,6 +315,7 @@ fn checks(verdict: &Verdict, lang: Lang) -> Vec<CheckLine> {
                     Key::CheckNotCovered,
                     Some(i18n::reason(lang, e)),
                 ),
+                Outcome::Warning(e) => ("warning", Key::CheckWarning, Some(i18n::reason(lang, e))),
             };
             CheckLine {
                 code: c.id.code(),

@@ -7,6 +7,7 @@
 //! browser's APIs (web-sys: fetch, Cache API, camera, canvas, the scanner worker, WebCrypto)
 //! and `components` holds the Leptos views; both only move bytes, pixels and events.
 
+pub mod acceptance;
 pub mod answer;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -39,6 +39,18 @@ mod bench_exports {
         bench::verify(hc1, runs).await
     }
 
+    /// See `browser::bench::acceptance`.
+    #[wasm_bindgen]
+    pub async fn vaxpass_bench_acceptance(
+        hc1: String,
+        countries: String,
+        at: f64,
+        runs: u32,
+        repeat: u32,
+    ) -> js_sys::Array {
+        bench::acceptance(hc1, countries, at, runs, repeat).await
+    }
+
     /// See `browser::bench::revocation`.
     #[wasm_bindgen]
     pub async fn vaxpass_bench_revocation(hc1: String, runs: u32) -> js_sys::Array {

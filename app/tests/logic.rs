@@ -140,6 +140,14 @@ fn bundle_with(
         (hcert::VERIFIER_PATH, verifier),
         (hcert::VALUE_SETS_PATH, sets),
         (hcert::REVOCATION_PATH, manifest),
+        (
+            hcert::RULES_PATH,
+            br#"{"version": 1, "rules": []}"#.to_vec(),
+        ),
+        (
+            hcert::RULE_VALUE_SETS_PATH,
+            br#"{"version": 1, "valuesets": []}"#.to_vec(),
+        ),
     ]
     .into_iter()
     .map(|(p, c)| SignedFile {
@@ -737,4 +745,40 @@ fn the_anchor_itself_must_be_valid_and_allowed_to_sign() {
     let (_, _, der) = key_and_cert("Encipherment only", 1 << 2);
     let e = TrustAnchor::from_pem(&hcert::to_pem(&der), crypto::default_backend()).unwrap_err();
     assert_eq!(e.code(), "TRUST_ANCHOR_INVALID");
+}
+
+/// What the page sends its worker to assess a verified certificate, and the request built from
+/// it there.
+#[test]
+fn an_acceptance_request_carries_the_payload_claims_and_kid() {
+    use vaxpass_app::acceptance::Certificate;
+    let w = world();
+    let now = UnixTime(T0.0 + 3600);
+    let l = load(&bundle(&w, T0, 1), &w.anchor, now, None).unwrap();
+    let hc1 = certificate(&w, T0);
+    let verdict = hcert::verify_as_of(&hc1, &l.store, now, now);
+    assert!(verdict.is_valid());
+    let cert = Certificate::of(&verdict).unwrap();
+    let decoded = hcert::decode(&hc1).unwrap();
+    assert_eq!(cert.issuer, "VN");
+    assert_eq!(
+        (cert.iat, cert.exp),
+        (
+            decoded.claims.iat.map(|t| t.0),
+            decoded.claims.exp.map(|t| t.0)
+        )
+    );
+    assert_eq!(cert.kid, w.dsc.kid_base64());
+    let at = UnixTime(T0.0 + DAY);
+    let req = cert.request(vec!["DE".into()], "", at, "vi", true).unwrap();
+    assert_eq!(req.payload, decoded.dcc.json);
+    assert_eq!((req.at, req.lang.as_str(), req.until), (at.0, "vi", true));
+    let garbled = Certificate {
+        payload: "{".into(),
+        ..cert
+    };
+    assert!(garbled.request(vec![], "", at, "en", false).is_none());
+    // A verdict without a signer (an unknown one) has nothing to assess.
+    let unknown = hcert::verify_as_of(&hc1, &hcert::TrustStore::new(), now, now);
+    assert!(Certificate::of(&unknown).is_none());
 }

@@ -42,6 +42,9 @@ pub enum Stage {
     Revocation,
     /// Trust lists and signer certificates.
     Trust,
+    /// The payload's codes against the value sets in force, and its plausibility (dates,
+    /// doses, product and manufacturer together).
+    ValueSets,
 }
 
 /// Why an X.509 certificate was refused (RFC 5280 read through `x509-cert`).
@@ -72,6 +75,78 @@ impl CertificateErrorKind {
             Self::DuplicateExtension => "CERTIFICATE_DUPLICATE_EXTENSION",
             Self::UnknownCriticalExtension => "CERTIFICATE_UNKNOWN_CRITICAL_EXTENSION",
             Self::KidMismatch => "CERTIFICATE_KID_MISMATCH",
+        }
+    }
+}
+
+/// Which plausibility check of a payload found something odd (HCERT.md §8 vaccine encoding
+/// instructions, §1.7 payload fields). These are warnings, never reasons for NOT VALID: the
+/// codes equal the `PLAUSIBILITY_*` codes of the value-set findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PlausibilityKind {
+    /// `mp` and `ma` do not belong together.
+    MpMaMismatch,
+    /// `vp` does not fit `mp`.
+    VpMpMismatch,
+    /// `dn` greater than `sd`.
+    DoseAboveSeries,
+    /// `dn` or `sd` not an integer ≥ 1.
+    DoseNumberInvalid,
+    /// Vaccinated before any COVID-19 vaccine was in use.
+    VaccinationBeforeVaccines,
+    /// Vaccinated before the holder was born.
+    VaccinationBeforeBirth,
+    /// A date field cannot be read.
+    DateInvalid,
+    /// A date lies after the verification time.
+    DateInFuture,
+    /// A test or positive-test date before SARS-CoV-2 was known.
+    DateBeforePandemic,
+    /// Recovery valid from earlier than 11 days after the positive test.
+    RecoveryValidTooEarly,
+    /// Recovery valid until more than 180 days after the positive test.
+    RecoveryValidityTooLong,
+    /// Recovery valid until before it is valid from.
+    RecoveryValidityReversed,
+    /// Rapid antigen test without its device identifier.
+    RatWithoutDevice,
+}
+
+impl PlausibilityKind {
+    /// Every kind.
+    pub const ALL: [PlausibilityKind; 13] = [
+        Self::MpMaMismatch,
+        Self::VpMpMismatch,
+        Self::DoseAboveSeries,
+        Self::DoseNumberInvalid,
+        Self::VaccinationBeforeVaccines,
+        Self::VaccinationBeforeBirth,
+        Self::DateInvalid,
+        Self::DateInFuture,
+        Self::DateBeforePandemic,
+        Self::RecoveryValidTooEarly,
+        Self::RecoveryValidityTooLong,
+        Self::RecoveryValidityReversed,
+        Self::RatWithoutDevice,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MpMaMismatch => "PLAUSIBILITY_MP_MA_MISMATCH",
+            Self::VpMpMismatch => "PLAUSIBILITY_VP_MP_MISMATCH",
+            Self::DoseAboveSeries => "PLAUSIBILITY_DOSE_ABOVE_SERIES",
+            Self::DoseNumberInvalid => "PLAUSIBILITY_DOSE_NUMBER_INVALID",
+            Self::VaccinationBeforeVaccines => "PLAUSIBILITY_VACCINATION_BEFORE_VACCINES",
+            Self::VaccinationBeforeBirth => "PLAUSIBILITY_VACCINATION_BEFORE_BIRTH",
+            Self::DateInvalid => "PLAUSIBILITY_DATE_INVALID",
+            Self::DateInFuture => "PLAUSIBILITY_DATE_IN_FUTURE",
+            Self::DateBeforePandemic => "PLAUSIBILITY_DATE_BEFORE_PANDEMIC",
+            Self::RecoveryValidTooEarly => "PLAUSIBILITY_RECOVERY_VALID_TOO_EARLY",
+            Self::RecoveryValidityTooLong => "PLAUSIBILITY_RECOVERY_VALIDITY_TOO_LONG",
+            Self::RecoveryValidityReversed => "PLAUSIBILITY_RECOVERY_VALIDITY_REVERSED",
+            Self::RatWithoutDevice => "PLAUSIBILITY_RAT_WITHOUT_DEVICE",
         }
     }
 }
@@ -288,6 +363,54 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A coded field holds a code that is not in its value set: the certificate is NOT VALID
+    /// (the EU test suite treats such payloads as failing schema validation).
+    ValueSetUnknownCode {
+        /// Payload path (`v.0.ma`).
+        field: String,
+        /// The code found.
+        code: String,
+        /// The value set consulted (`vaccines-covid-19-auth-holders`).
+        value_set: String,
+    },
+    /// A coded field holds something other than a text code (NOT VALID, as an unknown code).
+    ValueSetCodeNotString {
+        /// Payload path.
+        field: String,
+        /// The value found, as JSON text.
+        value: String,
+        /// The value set consulted.
+        value_set: String,
+    },
+    /// A code that its value set marks as no longer in use: a warning.
+    ValueSetDeprecatedCode {
+        /// Payload path.
+        field: String,
+        /// The code found.
+        code: String,
+        /// The value set consulted.
+        value_set: String,
+    },
+    /// The value set a field needs is not loaded: that field was not checked.
+    ValueSetUnavailable {
+        /// Payload path.
+        field: String,
+        /// The value set that is missing.
+        value_set: String,
+    },
+    /// No value sets are loaded: codes were not checked.
+    ValueSetsNotLoaded,
+    /// A plausibility check found something odd: a warning, never NOT VALID.
+    Implausible {
+        /// Which check.
+        kind: PlausibilityKind,
+        /// Payload path.
+        field: String,
+        /// The value found.
+        value: String,
+        /// What would have been consistent, when there is one answer.
+        expected: Option<String>,
+    },
 }
 
 /// Why a signed trust list, value set or revocation list was refused.
@@ -378,6 +501,12 @@ impl Error {
             Error::CertificateInvalid { kind, .. } => kind.code(),
             Error::PrivateKey { .. } => "PRIVATE_KEY_INVALID",
             Error::TrustListInvalid { kind, .. } => kind.code(),
+            Error::ValueSetUnknownCode { .. } => "VALUESET_UNKNOWN_CODE",
+            Error::ValueSetCodeNotString { .. } => "VALUESET_CODE_NOT_STRING",
+            Error::ValueSetDeprecatedCode { .. } => "VALUESET_DEPRECATED_CODE",
+            Error::ValueSetUnavailable { .. } => "VALUESET_UNAVAILABLE",
+            Error::ValueSetsNotLoaded => "VALUESETS_NOT_LOADED",
+            Error::Implausible { kind, .. } => kind.code(),
         }
     }
 
@@ -421,6 +550,12 @@ impl Error {
             Error::CertificateInvalid { .. }
             | Error::PrivateKey { .. }
             | Error::TrustListInvalid { .. } => Stage::Trust,
+            Error::ValueSetUnknownCode { .. }
+            | Error::ValueSetCodeNotString { .. }
+            | Error::ValueSetDeprecatedCode { .. }
+            | Error::ValueSetUnavailable { .. }
+            | Error::ValueSetsNotLoaded
+            | Error::Implausible { .. } => Stage::ValueSets,
         }
     }
 
@@ -502,6 +637,34 @@ impl Error {
             Error::CertificateInvalid { reason, .. } => format!("certificate: {reason}"),
             Error::PrivateKey { reason } => format!("private key: {reason}"),
             Error::TrustListInvalid { reason, .. } => reason.clone(),
+            Error::ValueSetUnknownCode {
+                field,
+                code,
+                value_set,
+            } => format!("{field}: {code:?} is not in value set {value_set}"),
+            Error::ValueSetCodeNotString {
+                field,
+                value,
+                value_set,
+            } => format!("{field}: {value} is not a text code of value set {value_set}"),
+            Error::ValueSetDeprecatedCode {
+                field,
+                code,
+                value_set,
+            } => format!("{field}: {code:?} is marked inactive in value set {value_set}"),
+            Error::ValueSetUnavailable { field, value_set } => {
+                format!("{field}: value set {value_set} is not loaded")
+            }
+            Error::ValueSetsNotLoaded => "no value sets loaded".into(),
+            Error::Implausible {
+                field,
+                value,
+                expected,
+                ..
+            } => match expected {
+                Some(x) => format!("{field} is {value:?}, expected {x:?}"),
+                None => format!("{field} is {value:?}"),
+            },
         }
     }
 }

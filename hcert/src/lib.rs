@@ -45,7 +45,7 @@ mod verify;
 
 pub use certificate_type::CertificateType;
 pub use decode::*;
-pub use error::{CertificateErrorKind, Error, Result, Stage, TrustListErrorKind};
+pub use error::{CertificateErrorKind, Error, PlausibilityKind, Result, Stage, TrustListErrorKind};
 pub use freshness::CLOCK_SKEW;
 #[cfg(feature = "sign")]
 pub use issue::*;

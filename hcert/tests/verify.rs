@@ -75,9 +75,16 @@ fn time_checks() {
         iat,
         2000,
     );
+    // Outliving the signer is a warning, as in the EU suite: valid, and shown.
+    let v = hcert::verify(&long, &trust, UnixTime(iat.0 + DAY));
+    assert_eq!(v.status(), Status::Valid, "{:?}", v.reason());
+    assert!(matches!(
+        v.outcome(CheckId::SignerValidity),
+        Some(Outcome::Warning(e)) if e.code() == "OUTLIVES_SIGNER"
+    ));
     assert_eq!(
-        reason_code(&long, &trust, UnixTime(iat.0 + DAY)),
-        (Status::Invalid, "OUTLIVES_SIGNER")
+        v.warnings().map(hcert::Error::code).collect::<Vec<_>>(),
+        ["OUTLIVES_SIGNER"]
     );
     let early = issue(
         &mut signer.issuer(factory()),
@@ -316,4 +323,197 @@ fn every_check_is_listed_even_when_decoding_fails() {
         Some(Outcome::NotApplicable(_))
     ));
     assert_eq!(v.reason().unwrap().code(), "ZLIB_CORRUPT");
+    // With value sets, their check is listed too, as not applicable.
+    let mut trust = hcert::TrustStore::new();
+    trust.value_sets = Some(catalog());
+    let v = hcert::verify("HC1:NCF", &trust, T0);
+    assert_eq!(v.checks.len(), 9);
+    assert!(matches!(
+        v.outcome(CheckId::ValueSets),
+        Some(Outcome::NotApplicable(_))
+    ));
+}
+
+/// The value sets the support payloads need (`VN`, Comirnaty by BioNTech, a PCR test), the
+/// AstraZeneca pair, a deprecated prophylaxis code, and the encoding instructions.
+fn catalog() -> hcert::ValueSetCatalog {
+    let mut vs = hcert::ValueSetCatalog::new();
+    vs.add_compressed(
+        br#"{"country-2-codes": ["VN", "DE"], "disease-agent-targeted": ["840539006"],
+            "vaccines-covid-19-names": ["EU/1/20/1528", "EU/1/21/1529"],
+            "vaccines-covid-19-auth-holders": ["ORG-100030215", "ORG-100001699"],
+            "covid-19-lab-test-type": ["LP6464-4", "LP217198-3"],
+            "covid-19-lab-result": ["260415000", "260373001"],
+            "covid-19-lab-test-manufacturer-and-name": ["1232"]}"#,
+    )
+    .unwrap();
+    vs.add_file(
+        br#"{"valueSetId": "sct-vaccines-covid-19", "valueSetDate": "2023-05-05", "valueSetValues": {
+            "1119349007": {"display": "SARS-CoV-2 mRNA vaccine", "active": true},
+            "29061000087103": {"display": "COVID-19 non-replicating viral vector vaccine", "active": true},
+            "J07BX03": {"display": "covid-19 vaccines", "active": false}}}"#,
+    )
+    .unwrap();
+    vs.add_file(
+        br#"{"valueSetId": "vaccines-covid-19-encoding-instructions", "valueSetDate": "2023-05-05",
+            "valueSetValues": {
+            "Comirnaty": {"vaccine-code": "EU/1/20/1528", "vaccine-manufacturer": "ORG-100030215",
+                          "sct-codes": ["1119349007", "28531000087107"]},
+            "Vaxzevria": {"vaccine-code": "EU/1/21/1529", "vaccine-manufacturer": "ORG-100001699",
+                          "sct-codes": ["28531000087107", "29061000087103"]}}}"#,
+    )
+    .unwrap();
+    vs
+}
+
+/// Verifies `payload`, freshly issued and signed, with `value_sets` in the trust store.
+fn verify_payload(
+    payload: &serde_json::Value,
+    value_sets: Option<hcert::ValueSetCatalog>,
+) -> hcert::Verdict {
+    let signer = Signer::new(factory(), Algorithm::Es256, &[]);
+    let mut trust = signer.trust(crypto::default_backend());
+    trust.value_sets = value_sets;
+    let hc1 = issue(
+        &mut signer.issuer(factory()),
+        payload,
+        UnixTime(T0.0 + DAY),
+        30,
+    );
+    hcert::verify(&hc1, &trust, UnixTime(T0.0 + 2 * DAY))
+}
+
+fn value_set_lines(v: &hcert::Verdict) -> Vec<&Outcome> {
+    v.checks
+        .iter()
+        .filter(|c| c.id == CheckId::ValueSets)
+        .map(|c| &c.outcome)
+        .collect()
+}
+
+#[test]
+fn known_codes_pass_the_value_set_check() {
+    for payload in [vaccination("Nguyễn", "Văn An", 2), test_payload()] {
+        let v = verify_payload(&payload, Some(catalog()));
+        assert_eq!(v.status(), Status::Valid, "{:?}", v.reason());
+        assert_eq!(value_set_lines(&v), [&Outcome::Passed]);
+        assert!(v.checks.iter().all(|c| c.outcome == Outcome::Passed));
+        assert_eq!(CheckId::ValueSets.code(), "value_sets");
+    }
+}
+
+#[test]
+fn an_unknown_code_makes_the_certificate_not_valid() {
+    let mut payload = vaccination("Nguyễn", "Văn An", 2);
+    payload["v"][0]["ma"] = "ORG-99999999".into();
+    let v = verify_payload(&payload, Some(catalog()));
+    assert_eq!(v.status(), Status::Invalid);
+    let e = v.reason().unwrap();
+    assert_eq!(e.code(), "VALUESET_UNKNOWN_CODE");
+    assert_eq!(e.stage(), hcert::Stage::ValueSets);
+    assert_eq!(
+        e,
+        &hcert::Error::ValueSetUnknownCode {
+            field: "v.0.ma".into(),
+            code: "ORG-99999999".into(),
+            value_set: "vaccines-covid-19-auth-holders".into(),
+        }
+    );
+    // Every other check passed: the value-set check alone decides.
+    assert!(v
+        .checks
+        .iter()
+        .all(|c| c.id == CheckId::ValueSets || c.outcome == Outcome::Passed));
+    // A country and a test device the EU does not know fail the same way; a code that is
+    // not text too.
+    let mut payload = test_payload();
+    payload["t"][0]["co"] = "XY".into();
+    payload["t"][0]["ma"] = "9999".into();
+    let v = verify_payload(&payload, Some(catalog()));
+    assert_eq!(v.status(), Status::Invalid);
+    let failed: Vec<_> = value_set_lines(&v)
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::Failed(hcert::Error::ValueSetUnknownCode { field, code, .. }) => {
+                Some((field.as_str(), code.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, [("t.0.ma", "9999"), ("t.0.co", "XY")]);
+    let mut payload = vaccination("Nguyễn", "Văn An", 2);
+    payload["v"][0]["co"] = 84.into();
+    let v = verify_payload(&payload, Some(catalog()));
+    assert_eq!(v.status(), Status::Invalid);
+    assert!(matches!(
+        v.outcome(CheckId::ValueSets),
+        Some(Outcome::Failed(e)) if e.code() == "VALUESET_CODE_NOT_STRING"
+    ));
+}
+
+#[test]
+fn implausible_data_is_a_warning_on_a_valid_certificate() {
+    // HCERT.md §9: Vaxzevria named as the product, BioNTech as the manufacturer, dose 3 of 2,
+    // with the deprecated ATC prophylaxis code.
+    let mut payload = vaccination("Nguyễn", "Văn An", 3);
+    payload["v"][0]["mp"] = "EU/1/21/1529".into();
+    payload["v"][0]["vp"] = "J07BX03".into();
+    let v = verify_payload(&payload, Some(catalog()));
+    assert_eq!(v.status(), Status::Valid, "{:?}", v.reason());
+    assert_eq!(v.reason(), None);
+    let warnings: Vec<_> = v.warnings().map(hcert::Error::code).collect();
+    assert_eq!(
+        warnings,
+        [
+            "VALUESET_DEPRECATED_CODE",
+            "PLAUSIBILITY_MP_MA_MISMATCH",
+            "PLAUSIBILITY_DOSE_ABOVE_SERIES"
+        ]
+    );
+    assert!(v.warnings().any(|e| e
+        == &hcert::Error::Implausible {
+            kind: hcert::PlausibilityKind::MpMaMismatch,
+            field: "v.0.ma".into(),
+            value: "ORG-100030215".into(),
+            expected: Some("ORG-100001699".into()),
+        }));
+    // Each warning is its own line of the value-set check.
+    assert_eq!(value_set_lines(&v).len(), 3);
+    // The codes are the findings' codes.
+    for kind in hcert::PlausibilityKind::ALL {
+        assert!(kind.code().starts_with("PLAUSIBILITY_"), "{kind:?}");
+    }
+    // An unknown code next to warnings: NOT VALID, the failure listed first.
+    payload["v"][0]["co"] = "XY".into();
+    let v = verify_payload(&payload, Some(catalog()));
+    assert_eq!(v.status(), Status::Invalid);
+    assert!(matches!(
+        v.outcome(CheckId::ValueSets),
+        Some(Outcome::Failed(_))
+    ));
+    assert_eq!(v.warnings().count(), 3);
+}
+
+#[test]
+fn without_value_sets_codes_are_not_checked_and_do_not_block_valid() {
+    let mut payload = vaccination("Nguyễn", "Văn An", 2);
+    payload["v"][0]["ma"] = "ORG-99999999".into();
+    let v = verify_payload(&payload, None);
+    assert_eq!(v.status(), Status::Valid);
+    assert_eq!(v.outcome(CheckId::ValueSets), None);
+    // A catalog without the value set a field needs: that field is not checked, still valid.
+    let mut partial = hcert::ValueSetCatalog::new();
+    partial
+        .add_compressed(br#"{"country-2-codes": ["VN"], "disease-agent-targeted": ["840539006"]}"#)
+        .unwrap();
+    let v = verify_payload(&payload, Some(partial));
+    assert_eq!(v.status(), Status::Valid, "{:?}", v.reason());
+    let not_covered: Vec<_> = value_set_lines(&v)
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::NotCovered(e) => Some(e.code()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(not_covered, ["VALUESET_UNAVAILABLE"; 3]);
 }

@@ -32,6 +32,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/trust-anchor.pem", get(published_file))
         .route("/trust-lists/{*path}", get(published_file))
         .route("/revocation/{*path}", get(published_file))
+        .route("/rules/{*path}", get(published_file))
+        .route("/valuesets/{*path}", get(published_file))
         .route("/.well-known/{*path}", get(published_file))
         .layer(cors);
     let mut router = Router::new()

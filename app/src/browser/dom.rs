@@ -59,6 +59,24 @@ pub fn save_lang(l: Lang) {
     }
 }
 
+const DESTINATION_KEY: &str = "vaxpass.destination";
+
+/// The destination saved on this device (a hotel sets it once).
+pub fn saved_destination() -> Option<String> {
+    let saved = storage()?.get_item(DESTINATION_KEY).ok()??;
+    crate::acceptance::parse_destination(&saved)
+}
+
+/// Saves the destination (or clears it).
+pub fn save_destination(d: Option<&str>) {
+    if let Some(s) = storage() {
+        let _ = match d {
+            Some(d) => s.set_item(DESTINATION_KEY, d),
+            None => s.remove_item(DESTINATION_KEY),
+        };
+    }
+}
+
 /// Sets the document's language and title.
 pub fn set_document_lang(l: Lang, title: &str) {
     if let Some(e) = document().document_element() {

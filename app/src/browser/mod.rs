@@ -15,8 +15,8 @@ pub mod webcrypto;
 pub mod worker;
 
 pub use dom::{
-    country_namer, dropped_file, focus_later, mark_document, now, preferred_lang, save_lang,
-    search, set_document_lang, take_input_file, FileBlob,
+    country_namer, dropped_file, focus_later, mark_document, now, preferred_lang, save_destination,
+    save_lang, saved_destination, search, set_document_lang, take_input_file, FileBlob,
 };
 
 /// Registers the service worker, which keeps the portal and the lists for offline use.

@@ -4,7 +4,9 @@
 //!
 //! Protocol: the page posts `{id, kind: "frame"|"frame2"|"picture", n, width, height, rgba}`
 //! (the RGBA `ArrayBuffer` transferred, not copied); the worker answers `"ready"` once, then
-//! `{id, text?, code?, ms}` per message.
+//! `{id, text?, code?, ms}` per message. The worker also holds the CertLogic engine: the page
+//! posts `{id, kind: "assess"|"destinations", rules, valuesets, …}` (see `worker` and
+//! `acceptance`) and gets `{id, html}`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -63,9 +65,7 @@ pub fn scanner() -> Result<Rc<Scanner>, String> {
             if data.as_string().as_deref() == Some("ready") {
                 mark_document("data-scanner", "ready");
                 for msg in queue.borrow_mut().take().unwrap_or_default() {
-                    let rgba =
-                        js_sys::Reflect::get(&msg, &"rgba".into()).unwrap_or(JsValue::UNDEFINED);
-                    let _ = worker.post_message_with_transfer(&msg, &js_sys::Array::of1(&rgba));
+                    let _ = send(&worker, &msg);
                 }
                 return;
             }
@@ -109,28 +109,26 @@ pub fn scanner() -> Result<Rc<Scanner>, String> {
     Ok(s)
 }
 
-/// Sends RGBA pixels (an `ArrayBuffer`, transferred) to the scanner and awaits its answer.
-pub async fn scan(kind: &str, rgba: JsValue, width: u32, height: u32, n: u64) -> ScanReply {
-    let failed = |code: &str| ScanReply {
-        text: None,
-        code: Some(code.to_string()),
-        ms: 0.0,
-    };
-    let Ok(sc) = scanner() else {
-        return failed("SCANNER_FAILED");
-    };
+/// Posts a message, transferring its pixel buffer if it has one.
+fn send(worker: &web_sys::Worker, msg: &js_sys::Object) -> Result<(), JsValue> {
+    let rgba = js_sys::Reflect::get(msg, &"rgba".into()).unwrap_or(JsValue::UNDEFINED);
+    if rgba.is_undefined() {
+        worker.post_message(msg)
+    } else {
+        worker.post_message_with_transfer(msg, &js_sys::Array::of1(&rgba))
+    }
+}
+
+/// Sends `fields` to the worker (with an `id`) and awaits its reply; `None` if the worker
+/// could not be reached.
+async fn request(fields: &[(&str, JsValue)]) -> Option<JsValue> {
+    let sc = scanner().ok()?;
     let id = sc.next.get();
     sc.next.set(id.wrapping_add(1));
     let msg = js_sys::Object::new();
-    for (k, v) in [
-        ("id", JsValue::from(id)),
-        ("kind", kind.into()),
-        ("n", JsValue::from(n as f64)),
-        ("width", width.into()),
-        ("height", height.into()),
-        ("rgba", rgba.clone()),
-    ] {
-        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+    let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from(id));
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&msg, &(*k).into(), v);
     }
     let pending = sc.pending.clone();
     let promise = js_sys::Promise::new(&mut |resolve, _| pending.borrow_mut().push((id, resolve)));
@@ -141,16 +139,55 @@ pub async fn scan(kind: &str, rgba: JsValue, width: u32, height: u32, n: u64) ->
         }
         None => false,
     };
-    if !queued
-        && sc
-            .worker
-            .post_message_with_transfer(&msg, &js_sys::Array::of1(&rgba))
-            .is_err()
-    {
+    if !queued && send(&sc.worker, &msg).is_err() {
         sc.pending.borrow_mut().retain(|(i, _)| *i != id);
-        return failed("SCANNER_FAILED");
+        return None;
     }
-    let data = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+    JsFuture::from(promise).await.ok()
+}
+
+/// Asks the worker (which holds the CertLogic engine, see `acceptance`) for markup: `kind`
+/// "assess" or "destinations", with `fields` and the publication's rules and value sets. The
+/// certificate text goes to the page's own worker, nowhere else. `None` if the worker could
+/// not answer.
+pub async fn ask(
+    kind: &str,
+    fields: &[(&str, JsValue)],
+    rules: &[u8],
+    value_sets: &[u8],
+) -> Option<String> {
+    let mut all = vec![
+        ("kind", JsValue::from(kind)),
+        ("rules", String::from_utf8_lossy(rules).as_ref().into()),
+        (
+            "valuesets",
+            String::from_utf8_lossy(value_sets).as_ref().into(),
+        ),
+    ];
+    all.extend(fields.iter().cloned());
+    let data = request(&all).await?;
+    js_sys::Reflect::get(&data, &"html".into())
+        .ok()?
+        .as_string()
+}
+
+/// Sends RGBA pixels (an `ArrayBuffer`, transferred) to the scanner and awaits its answer.
+pub async fn scan(kind: &str, rgba: JsValue, width: u32, height: u32, n: u64) -> ScanReply {
+    let data = request(&[
+        ("kind", kind.into()),
+        ("n", JsValue::from(n as f64)),
+        ("width", width.into()),
+        ("height", height.into()),
+        ("rgba", rgba),
+    ])
+    .await;
+    let Some(data) = data else {
+        return ScanReply {
+            text: None,
+            code: Some("SCANNER_FAILED".to_string()),
+            ms: 0.0,
+        };
+    };
     let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
     ScanReply {
         text: get("text").and_then(|v| v.as_string()),

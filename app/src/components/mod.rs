@@ -2,6 +2,7 @@
 //! camera, fetch the lists) or to the pure modules (`portal`, `answer`) that decide; the
 //! views only show the result.
 
+pub mod acceptance;
 pub mod banner;
 pub mod drop_zone;
 pub mod result;
@@ -11,12 +12,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
 
 use crate::answer;
 use crate::browser::{self, camera, net, picture, scanner, webcrypto, FileBlob};
 use crate::i18n::{self, Key, Lang};
 use crate::lists::{self, ListState};
 use crate::portal::{self, Blocked, Verification};
+use acceptance::DestinationChooser;
 use banner::ListBanner;
 use drop_zone::DropZone;
 use result::ResultScreen;
@@ -64,6 +67,123 @@ pub fn App() -> impl IntoView {
     let cam = StoredValue::new_local(None::<camera::Camera>);
     let video_ref = NodeRef::<leptos::html::Video>::new();
     let audit = StoredValue::new(crate::audit_time(&browser::search()));
+    let destination = RwSignal::new(browser::saved_destination());
+    let accept_date = RwSignal::new(String::new());
+    let accept_html = RwSignal::new(String::new());
+    let options_html = RwSignal::new(String::new());
+    let travel_date = RwSignal::new(String::new());
+    let travel_html = RwSignal::new(String::new());
+    let travel_busy = RwSignal::new(false);
+    let on_destination = Callback::new(move |d: Option<String>| {
+        browser::save_destination(d.as_deref());
+        destination.set(d);
+    });
+    // The destination chooser's options, from the worker once the lists are in (this also
+    // loads the rules engine there, after first paint).
+    Effect::new(move |_| {
+        let l = lang.get();
+        let selected = destination.get().unwrap_or_default();
+        let Some(lists) = list_state.with(|s| s.lists().cloned()) else {
+            return;
+        };
+        spawn_local(async move {
+            let fields = [("lang", l.code().into()), ("selected", selected.into())];
+            if let Some(h) = scanner::ask(
+                "destinations",
+                &fields,
+                &lists.rules,
+                &lists.rule_value_sets,
+            )
+            .await
+            {
+                options_html.set(h);
+            }
+        });
+    });
+    // The acceptance moment: the audit time, else the chosen date (at noon UTC), else now.
+    let accept_at = move |picked: &str| -> hcert::UnixTime {
+        if let Some(Ok(t)) = audit.get_value() {
+            return t;
+        }
+        hcert::UnixTime::parse_rfc3339(&format!("{picked}T12:00:00Z")).unwrap_or_else(browser::now)
+    };
+    let valid_shown = move || {
+        shown.with_untracked(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.verification.blocked.is_none() && s.verification.verdict.is_valid()
+            })
+        })
+    };
+    // Asks the worker's engine about the certificate on screen (never the network): markup
+    // for `countries` (comma-separated; empty: every country, with until when).
+    let assess = move |countries: String, at: hcert::UnixTime| async move {
+        let cert = shown.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| crate::acceptance::Certificate::of(&s.verification.verdict))
+        })?;
+        let lists = list_state.with_untracked(|s| s.lists().cloned())?;
+        let until = countries.is_empty();
+        let secs = |t: Option<i64>| t.map_or(JsValue::UNDEFINED, |t| (t as f64).into());
+        let fields = [
+            ("payload", cert.payload.into()),
+            ("iss", cert.issuer.into()),
+            ("exp", secs(cert.exp)),
+            ("iat", secs(cert.iat)),
+            ("kid", cert.kid.into()),
+            ("countries", countries.into()),
+            ("region", "".into()),
+            ("at", (at.0 as f64).into()),
+            ("published", (lists.issued.0 as f64).into()),
+            ("lang", lang.get_untracked().code().into()),
+            ("until", until.into()),
+        ];
+        scanner::ask("assess", &fields, &lists.rules, &lists.rule_value_sets).await
+    };
+    let show_acceptance = move || {
+        let Some(dest) = destination.get_untracked() else {
+            accept_html.set(String::new());
+            return;
+        };
+        let a = |k| i18n::accept_text(lang.get_untracked(), k);
+        if !valid_shown() {
+            let line = crate::acceptance::html::status_line;
+            accept_html.set(line("NOT_ASSESSED", "", a(i18n::AcceptKey::NotAssessed)));
+            return;
+        }
+        let line = crate::acceptance::html::status_line;
+        accept_html.set(line("PENDING", "", a(i18n::AcceptKey::Assessing)));
+        let at = accept_at(&accept_date.get_untracked());
+        spawn_local(async move {
+            let unreadable = line(
+                "CANNOT_ASSESS",
+                "RULES_UNREADABLE",
+                i18n::accept_text(lang.get_untracked(), i18n::AcceptKey::RulesUnreadable),
+            );
+            accept_html.set(assess(dest, at).await.unwrap_or(unreadable));
+        });
+    };
+    let show_travel = move || {
+        travel_busy.set(true);
+        let at = accept_at(&travel_date.get_untracked());
+        spawn_local(async move {
+            let h = assess(String::new(), at).await.unwrap_or_default();
+            travel_busy.set(false);
+            travel_html.set(h);
+        });
+    };
+    // A new language: the answers on screen are asked again in it.
+    Effect::new(move |prev: Option<Lang>| {
+        let l = lang.get();
+        if prev.is_some_and(|p| p != l) {
+            if !accept_html.get_untracked().is_empty() {
+                show_acceptance();
+            }
+            if !travel_html.get_untracked().is_empty() {
+                show_travel();
+            }
+        }
+        l
+    });
 
     Effect::new(move |_| {
         let l = lang.get();
@@ -106,7 +226,9 @@ pub fn App() -> impl IntoView {
                 n,
                 verification: Rc::new(v),
             }));
+            travel_html.set(String::new());
             mode.set(Mode::Result);
+            show_acceptance();
             // Leave the answer in view and focus it for keyboard and screen-reader users.
             browser::focus_later("answer");
         });
@@ -286,6 +408,22 @@ pub fn App() -> impl IntoView {
                         .with_audit(l, audit_at);
                     view! { <ResultScreen view=rv n=s.n/> }
                 })}
+                <div inner_html=move || accept_html.get()></div>
+                <section id="travel" class="travel" hidden=move || {
+                    shown.track();
+                    !valid_shown()
+                }>
+                    <h2>{move || i18n::accept_text(lang.get(), i18n::AcceptKey::TravellerTitle)}</h2>
+                    <div class="row">
+                        <label for="travel-date">{move || i18n::accept_text(lang.get(), i18n::AcceptKey::DateLabel)}</label>
+                        <input id="travel-date" type="date" prop:value=move || travel_date.get()
+                            on:change=move |ev| travel_date.set(event_target_value(&ev))/>
+                        <button id="where-accepted" on:click=move |_| show_travel() disabled=move || travel_busy.get()>
+                            {move || i18n::accept_text(lang.get(), i18n::AcceptKey::TravellerButton)}
+                        </button>
+                    </div>
+                    <div inner_html=move || travel_html.get()></div>
+                </section>
                 <button id="scan-next" class="primary big" on:click=scan_next>
                     {move || t(Key::ScanNext)}
                 </button>
@@ -309,6 +447,8 @@ pub fn App() -> impl IntoView {
             </section>
             <section id="inputs" hidden=move || mode.get() == Mode::Camera>
                 <p class="tagline">{move || t(Key::Tagline)}</p>
+                <DestinationChooser lang=lang date=accept_date options=options_html.into()
+                    audit=audit.get_value().is_some() on_change=on_destination/>
                 <button id="camera-start" class="primary big" on:click=start_cam_click>
                     {move || t(Key::StartCamera)}
                 </button>

@@ -204,9 +204,11 @@ pub struct VerifyArgs {
     /// A rule that fails the gateway's checks is reported and not used.
     #[arg(long, requires = "country")]
     pub rules: Vec<PathBuf>,
-    /// Value sets the rules consult: an EU value-set file, a compressed `{id: [codes]}`
-    /// map, or a folder of them. Repeatable.
-    #[arg(long = "value-sets", requires = "country")]
+    /// EU value sets: the verdict checks every coded field against them (an unknown code
+    /// makes the certificate NOT VALID), and the rules consult them. An EU value-set file, a
+    /// compressed `{id: [codes]}` map, or a folder of them. Repeatable. With `--published`,
+    /// the publication's own value sets are used unless these are given.
+    #[arg(long = "value-sets")]
     pub value_sets: Vec<PathBuf>,
 }
 
@@ -290,6 +292,19 @@ pub struct PublishArgs {
     /// Partner trust lists in EU gateway JSON format to include. Repeatable.
     #[arg(long = "extra-trust")]
     pub extra_trust: Vec<PathBuf>,
+    /// Viet Nam's business rules (a folder in the business-rules layout `<CC>/<ID>/rule.json`)
+    /// instead of the built-in set.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Partner business rules to publish beside ours: a folder in the business-rules layout,
+    /// a rule.json, or a JSON array of rules. Repeatable. A bad rule refuses the publication.
+    #[arg(long = "extra-rules")]
+    pub extra_rules: Vec<PathBuf>,
+    /// EU value-set files (`valueSetId`, `valueSetDate`, `valueSetValues`) or a folder of
+    /// them, published in `rules/valuesets.json`. Repeatable. Without it, no value sets are
+    /// published and verifiers say value sets are not checked.
+    #[arg(long = "value-sets")]
+    pub value_sets: Vec<PathBuf>,
     /// Days the published lists stay valid.
     #[arg(long, default_value_t = 7)]
     pub valid_days: i64,

@@ -22,6 +22,16 @@ fn fs_read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
+/// What a published tree gives a verifier.
+pub(crate) struct Loaded {
+    /// The trust store, with revocation data and the publication's value sets.
+    pub store: TrustStore,
+    /// The publication's business rules (`rules/rules.json`).
+    pub rules: hcert::RuleSet,
+    /// One line saying what was loaded.
+    pub note: String,
+}
+
 /// Loads the tree (its `current` version when `dir` is a `publish --out` directory), checks
 /// every file against the anchor at `now`, and returns the trust store with its revocation
 /// list, plus a one-line description of what was loaded. With `keys`, revocation is checked
@@ -32,7 +42,7 @@ pub(crate) fn load(
     anchor: &Path,
     keys: Option<&Path>,
     now: UnixTime,
-) -> Result<(TrustStore, String)> {
+) -> Result<Loaded> {
     let dir = std::fs::canonicalize(dir.join("current")).unwrap_or_else(|_| dir.to_path_buf());
     let pem =
         std::fs::read_to_string(anchor).with_context(|| format!("reading {}", anchor.display()))?;
@@ -59,6 +69,8 @@ pub(crate) fn load(
     };
     let lists = hcert::load_lists(&bundle, &anchor, now, None, hcert::default_backend())
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code(), e.detail()))?;
+    let rules = hcert::RuleSet::from_published(&lists.rules)
+        .map_err(|(i, id, e)| anyhow::anyhow!("{}: rule {i} {id}: {e}", hcert::RULES_PATH))?;
     let mut store = lists.store;
     let mut note = format!(
         "published lists #{} issued {}: {} signers; {} revoked certificates (filter, false positives {:.1e})",
@@ -92,5 +104,5 @@ pub(crate) fn load(
         );
         store.revocations = Some(list);
     }
-    Ok((store, note))
+    Ok(Loaded { store, rules, note })
 }

@@ -56,6 +56,7 @@ pub(crate) fn verdict_json(v: &Verdict, lang: Lang) -> J {
         "status": status,
         "valid": v.is_valid(),
         "reason": v.reason().map(|e| error_json(e, lang)),
+        "warnings": v.warnings().map(|e| error_json(e, lang)).collect::<Vec<_>>(),
         "at": v.at.rfc3339(),
         "checks": v.checks.iter().map(|c: &Check| {
             let mut o = json!({"check": c.id.code(), "title": check_title(lang, c.id)});
@@ -72,6 +73,10 @@ pub(crate) fn verdict_json(v: &Verdict, lang: Lang) -> J {
                 Outcome::NotCovered(e) => {
                     o["outcome"] = "not_checked".into();
                     o["error"] = error_json(e, lang);
+                }
+                Outcome::Warning(e) => {
+                    o["outcome"] = "warning".into();
+                    o["warning"] = error_json(e, lang);
                 }
             }
             o
@@ -184,6 +189,9 @@ pub(crate) fn verdict_text(v: &Verdict, lang: Lang, acceptance: Option<&str>) ->
     if let Some(e) = v.reason() {
         let _ = writeln!(s, "Reason: {} [{}]", reason(lang, e), e.code());
     }
+    for e in v.warnings() {
+        let _ = writeln!(s, "Warning: {} [{}]", reason(lang, e), e.code());
+    }
     let _ = writeln!(s, "\nChecks:");
     for c in &v.checks {
         let (mark, note) = match &c.outcome {
@@ -191,6 +199,7 @@ pub(crate) fn verdict_text(v: &Verdict, lang: Lang, acceptance: Option<&str>) ->
             Outcome::Failed(e) => ("FAIL", format!(": {} ({})", e.code(), e.detail())),
             Outcome::NotApplicable(why) => ("n/a ", format!(": {why}")),
             Outcome::NotCovered(e) => ("----", format!(": not checked: {}", e.detail())),
+            Outcome::Warning(e) => ("WARN", format!(": {} ({})", e.code(), e.detail())),
         };
         let _ = writeln!(s, "  [{mark}] {}{note}", check_title(lang, c.id));
     }

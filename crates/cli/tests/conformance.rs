@@ -30,10 +30,39 @@ fn suite_dir() -> Option<PathBuf> {
     }
 }
 
+/// The EU value sets beside the suite, as `vaxpass conformance` finds them.
+fn value_sets(suite: &std::path::Path) -> Option<hcert::ValueSetCatalog> {
+    let dir = conformance::value_sets_dir(suite);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!(
+            "\n========== SKIP: value sets not found at {} (set VAXPASS_SHARED_DIR) ==========\n",
+            dir.display()
+        );
+        return None;
+    };
+    let mut catalog = hcert::ValueSetCatalog::new();
+    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
+        let bytes = std::fs::read(f).unwrap();
+        if catalog.add_file(&bytes).is_err() {
+            // The compressed `{id: [codes]}` map, or a file that is no value set (ignored).
+            let _ = catalog.add_compressed(&bytes);
+        }
+    }
+    Some(catalog)
+}
+
 #[test]
 fn dgc_testdata_agrees_on_every_flag_except_allowlisted_data_errors() {
     let Some(dir) = suite_dir() else { return };
-    let report = conformance::run(&dir, conformance::DEFAULT_ALLOWLIST).unwrap();
+    let Some(value_sets) = value_sets(&dir) else {
+        return;
+    };
+    let report = conformance::run(&dir, conformance::DEFAULT_ALLOWLIST, Some(&value_sets)).unwrap();
     let text = conformance::render(&report);
     println!("{text}");
     assert!(report.passed(), "{text}");
@@ -54,6 +83,26 @@ fn dgc_testdata_agrees_on_every_flag_except_allowlisted_data_errors() {
     assert!(text
         .trim_end()
         .ends_with(&format!("{} passed, 0 failed", totals.agree)));
+    // Value sets decide schema answers: a mistyped manufacturer is refused by its code.
+    let sm = report
+        .assertions
+        .iter()
+        .find(|a| a.file == "SM/2DCode/raw/1.json" && a.flag == "EXPECTEDSCHEMAVALIDATION")
+        .unwrap();
+    assert!(
+        matches!(&sm.result, conformance::StepResult::Ran { ok: false, detail } if detail.starts_with("VALUESET_UNKNOWN_CODE")),
+        "{sm:?}"
+    );
+    // Without value sets the same file passes its schema step.
+    let without = conformance::evaluate(
+        &serde_json::from_str(&std::fs::read_to_string(dir.join("SM/2DCode/raw/1.json")).unwrap())
+            .unwrap(),
+        None,
+    );
+    assert!(matches!(
+        without["EXPECTEDSCHEMAVALIDATION"],
+        conformance::StepResult::Ran { ok: true, .. }
+    ));
 }
 
 fn load(dir: &std::path::Path, name: &str) -> Value {

@@ -463,6 +463,8 @@ fn every_published_list_verifies_and_tampering_is_refused() {
     let index = Index::parse(&index_bytes).unwrap();
     assert_eq!(index.sequence, st.sequence);
     assert!(index.files.len() >= 6);
+    assert!(index.files.iter().any(|e| e.path == "rules/rules.json"));
+    assert!(index.files.iter().any(|e| e.path == "rules/valuesets.json"));
     for e in &index.files {
         let body = fetch(&e.path);
         assert_eq!(

@@ -5,7 +5,13 @@
 //! Adding a language means adding a [`Lang`] variant and one column to [`text`] and
 //! [`reason`]: the compiler then points at every string still missing.
 
-use hcert::{CertificateType, CheckId, Error, RevocationReason, TrustListErrorKind, UnixTime};
+use hcert::{
+    CertificateType, CheckId, Error, PlausibilityKind, RevocationReason, TrustListErrorKind,
+    UnixTime,
+};
+
+mod acceptance;
+pub use acceptance::{accept_text, AcceptKey};
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,11 +133,12 @@ pub enum Key {
     TrustListStale,
     RevocationExpired,
     AuditVerdict,
+    CheckWarning,
 }
 
 impl Key {
     /// Every key (for completeness tests).
-    pub const ALL: [Key; 72] = [
+    pub const ALL: [Key; 73] = [
         Key::AppName,
         Key::Tagline,
         Key::Privacy,
@@ -204,6 +211,7 @@ impl Key {
         Key::TrustListStale,
         Key::RevocationExpired,
         Key::AuditVerdict,
+        Key::CheckWarning,
     ];
 }
 
@@ -255,6 +263,7 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
             "Cơ quan cấp đã thu hồi chứng nhận này. Không chấp nhận chứng nhận này.",
         ),
         Key::CheckNotCovered => ("not checked: no data", "chưa kiểm tra: không có dữ liệu"),
+        Key::CheckWarning => ("passed, with a warning", "đạt, có cảnh báo"),
         Key::TrustListStale => (
             "The lists are past their planned update ({0}). They still work; connect to the internet to get the newer ones.",
             "Danh sách đã quá hạn cập nhật dự kiến ({0}). Vẫn dùng được; hãy kết nối Internet để lấy bản mới hơn.",
@@ -415,6 +424,10 @@ pub fn check_title(lang: Lang, id: CheckId) -> &'static str {
         CheckId::Content => ("Holds exactly one record", "Chứa đúng một bản ghi"),
         CheckId::Schema => ("Follows the EU data format", "Đúng định dạng dữ liệu EU"),
         CheckId::Revocation => ("Not revoked by its issuer", "Chưa bị cơ quan cấp thu hồi"),
+        CheckId::ValueSets => (
+            "Codes are known to the EU and the data is plausible",
+            "Các mã được EU công nhận và dữ liệu hợp lý",
+        ),
         _ => ("Other check", "Bước kiểm tra khác"),
     };
     match lang {
@@ -494,6 +507,109 @@ pub fn rule_outcome(lang: Lang, o: hcert::RuleOutcome) -> &'static str {
         hcert::RuleOutcome::Passed => ("met", "đạt"),
         hcert::RuleOutcome::Fail => ("not met", "không đạt"),
         hcert::RuleOutcome::Open => ("could not be checked", "không kiểm tra được"),
+    };
+    pick(lang, en, vi)
+}
+
+/// A payload field for people, from its path (`v.0.ma` → "manufacturer"); the path itself
+/// when it is not a field people know.
+pub fn field_name(lang: Lang, path: &str) -> String {
+    let test = path.starts_with("t.");
+    let (en, vi) = match path.rsplit('.').next().unwrap_or(path) {
+        "tg" => ("disease", "bệnh"),
+        "vp" => ("vaccine type", "loại vắc xin"),
+        "mp" => ("vaccine", "vắc xin"),
+        "ma" if test => ("test device", "bộ xét nghiệm"),
+        "ma" => ("manufacturer", "nhà sản xuất"),
+        "co" => ("country", "quốc gia"),
+        "tt" => ("test type", "loại xét nghiệm"),
+        "tr" => ("test result", "kết quả xét nghiệm"),
+        "dn" => ("dose number", "số thứ tự mũi tiêm"),
+        "sd" => (
+            "number of doses in the series",
+            "tổng số mũi của liệu trình",
+        ),
+        "dt" => ("vaccination date", "ngày tiêm"),
+        "sc" => ("sample time", "thời điểm lấy mẫu"),
+        "fr" => (
+            "first positive test date",
+            "ngày xét nghiệm dương tính đầu tiên",
+        ),
+        "df" => ("valid-from date", "ngày bắt đầu hiệu lực"),
+        "du" => ("valid-until date", "ngày hết hiệu lực"),
+        "dob" => ("date of birth", "ngày sinh"),
+        _ => return path.to_string(),
+    };
+    pick(lang, en, vi).to_string()
+}
+
+/// Why a plausibility check warns, without the closing "still valid" sentence.
+fn implausible(
+    lang: Lang,
+    kind: PlausibilityKind,
+    field: &str,
+    value: &str,
+    expected: Option<&str>,
+) -> String {
+    let f = field_name(lang, field);
+    let x = expected.unwrap_or("-");
+    let (en, vi) = match kind {
+        PlausibilityKind::MpMaMismatch => (
+            format!("The manufacturer {value} does not make the vaccine named on this certificate (expected {x}): the issuer probably entered wrong data."),
+            format!("Nhà sản xuất {value} không sản xuất loại vắc xin ghi trên chứng nhận (đúng ra là {x}): có thể cơ quan cấp đã nhập sai dữ liệu."),
+        ),
+        PlausibilityKind::VpMpMismatch => (
+            format!("The vaccine type {value} does not match the vaccine named on this certificate (expected {x})."),
+            format!("Loại vắc xin {value} không khớp với vắc xin ghi trên chứng nhận (đúng ra là {x})."),
+        ),
+        PlausibilityKind::DoseAboveSeries => (
+            format!("The dose number {value} is higher than the number of doses in the series ({x}); this is usual for a booster."),
+            format!("Số mũi {value} lớn hơn tổng số mũi của liệu trình ({x}); điều này thường gặp với mũi nhắc lại."),
+        ),
+        PlausibilityKind::DoseNumberInvalid => (
+            format!("The {f} ({value}) is not a whole number of at least 1."),
+            format!("{f} ({value}) không phải số nguyên từ 1 trở lên."),
+        ),
+        PlausibilityKind::VaccinationBeforeVaccines => (
+            format!("The vaccination date {value} is before this vaccine was in use ({x})."),
+            format!("Ngày tiêm {value} trước khi vắc xin này được đưa vào sử dụng ({x})."),
+        ),
+        PlausibilityKind::VaccinationBeforeBirth => (
+            format!("The vaccination date {value} is before the holder's date of birth ({x})."),
+            format!("Ngày tiêm {value} trước ngày sinh của người mang ({x})."),
+        ),
+        PlausibilityKind::DateInvalid => (
+            format!("The {f} ({value}) is not a readable date."),
+            format!("{f} ({value}) không phải ngày đọc được."),
+        ),
+        PlausibilityKind::DateInFuture => (
+            format!("The {f} ({value}) is in the future; check the device's date and time."),
+            format!("{f} ({value}) là ngày trong tương lai; hãy kiểm tra ngày giờ của thiết bị."),
+        ),
+        PlausibilityKind::DateBeforePandemic => (
+            format!("The {f} ({value}) is before COVID-19 was known ({x})."),
+            format!("{f} ({value}) trước khi COVID-19 được biết đến ({x})."),
+        ),
+        PlausibilityKind::RecoveryValidTooEarly => (
+            format!("The recovery certificate is valid from {value}, less than 11 days after the positive test (expected from {x})."),
+            format!("Chứng nhận khỏi bệnh có hiệu lực từ {value}, chưa đủ 11 ngày sau xét nghiệm dương tính (đúng ra từ {x})."),
+        ),
+        PlausibilityKind::RecoveryValidityTooLong => (
+            format!("The recovery certificate is valid until {value}, more than 180 days after the positive test (at most {x})."),
+            format!("Chứng nhận khỏi bệnh có hiệu lực đến {value}, quá 180 ngày sau xét nghiệm dương tính (tối đa {x})."),
+        ),
+        PlausibilityKind::RecoveryValidityReversed => (
+            format!("The recovery certificate stops being valid ({value}) before it starts ({x})."),
+            format!("Chứng nhận khỏi bệnh hết hiệu lực ({value}) trước khi bắt đầu có hiệu lực ({x})."),
+        ),
+        PlausibilityKind::RatWithoutDevice => (
+            "The rapid antigen test does not name the test device used.".to_string(),
+            "Xét nghiệm nhanh kháng nguyên không ghi tên bộ xét nghiệm đã dùng.".to_string(),
+        ),
+        _ => (
+            format!("The {f} ({value}) looks implausible."),
+            format!("{f} ({value}) có vẻ không hợp lý."),
+        ),
     };
     pick(lang, en, vi)
 }
@@ -606,8 +722,8 @@ pub fn reason(lang: Lang, e: &Error) -> String {
             "Chứng nhận được cấp trước khi khóa ký của cơ quan cấp có hiệu lực.",
         ),
         Error::OutlivesSigner { .. } => fixed(
-            "This certificate claims to stay valid longer than the issuing authority's signing key.",
-            "Chứng nhận ghi thời hạn dài hơn thời hạn của khóa ký của cơ quan cấp.",
+            "This certificate claims to stay valid longer than the issuing authority's signing key. This alone does not make it invalid.",
+            "Chứng nhận ghi thời hạn dài hơn thời hạn của khóa ký của cơ quan cấp. Riêng điều này không làm chứng nhận mất hiệu lực.",
         ),
         Error::KeyUsageMismatch {
             certificate_type, ..
@@ -702,6 +818,64 @@ pub fn reason(lang: Lang, e: &Error) -> String {
                 "Danh sách tin cậy không qua được kiểm tra toàn vẹn nên không được dùng.",
             ),
         },
+        Error::ValueSetUnknownCode { field, code, .. } => owned(
+            format!(
+                "The {} code \"{code}\" is not one the EU recognises: the certificate was filled in wrongly. Do not accept it; the holder should ask the issuer for a corrected certificate.",
+                field_name(Lang::En, field)
+            ),
+            format!(
+                "Mã {} \"{code}\" không có trong danh mục được EU công nhận: chứng nhận bị điền sai. Không chấp nhận; người mang cần đề nghị cơ quan cấp cấp lại chứng nhận đúng.",
+                field_name(Lang::Vi, field)
+            ),
+        ),
+        Error::ValueSetCodeNotString { field, .. } => owned(
+            format!(
+                "The {} is not written as a code, as EU certificates require: the certificate was filled in wrongly. Do not accept it; the holder should ask the issuer for a corrected certificate.",
+                field_name(Lang::En, field)
+            ),
+            format!(
+                "{} không được ghi dưới dạng mã như chứng nhận EU yêu cầu: chứng nhận bị điền sai. Không chấp nhận; người mang cần đề nghị cơ quan cấp cấp lại chứng nhận đúng.",
+                field_name(Lang::Vi, field)
+            ),
+        ),
+        Error::ValueSetDeprecatedCode { field, code, .. } => owned(
+            format!(
+                "The {} code \"{code}\" is an old code the EU no longer uses. This alone does not make the certificate invalid.",
+                field_name(Lang::En, field)
+            ),
+            format!(
+                "Mã {} \"{code}\" là mã cũ EU không còn dùng. Riêng điều này không làm chứng nhận mất hiệu lực.",
+                field_name(Lang::Vi, field)
+            ),
+        ),
+        Error::ValueSetUnavailable { field, .. } => owned(
+            format!(
+                "The {} was not checked: this verifier has no list of the codes allowed there.",
+                field_name(Lang::En, field)
+            ),
+            format!(
+                "Chưa kiểm tra {}: trình kiểm tra không có danh mục mã được phép cho trường này.",
+                field_name(Lang::Vi, field)
+            ),
+        ),
+        Error::ValueSetsNotLoaded => fixed(
+            "Codes not checked: this verifier holds no EU value sets.",
+            "Chưa kiểm tra các mã: trình kiểm tra không có danh mục giá trị EU.",
+        ),
+        Error::Implausible {
+            kind,
+            field,
+            value,
+            expected,
+        } => {
+            let why = implausible(lang, *kind, field, value, expected.as_deref());
+            let still = pick(
+                lang,
+                "This alone does not make the certificate invalid.",
+                "Riêng điều này không làm chứng nhận mất hiệu lực.",
+            );
+            format!("{why} {still}")
+        }
         _ => owned(format!("Error {}.", e.code()), format!("Lỗi {}.", e.code())),
     }
 }
@@ -786,6 +960,59 @@ mod tests {
                 reason: String::new(),
             },
         ];
+        let value_sets = [
+            Error::ValueSetUnknownCode {
+                field: "v.0.ma".into(),
+                code: "ORG-99999999".into(),
+                value_set: "vaccines-covid-19-auth-holders".into(),
+            },
+            Error::ValueSetCodeNotString {
+                field: "v.0.tg".into(),
+                value: "840539006".into(),
+                value_set: "disease-agent-targeted".into(),
+            },
+            Error::ValueSetDeprecatedCode {
+                field: "v.0.vp".into(),
+                code: "J07BX03".into(),
+                value_set: "sct-vaccines-covid-19".into(),
+            },
+            Error::ValueSetUnavailable {
+                field: "t.0.ma".into(),
+                value_set: "covid-19-lab-test-manufacturer-and-name".into(),
+            },
+            Error::ValueSetsNotLoaded,
+            Error::OutlivesSigner {
+                exp: 1,
+                signer_not_after: 0,
+            },
+        ];
+        let plausibility = PlausibilityKind::ALL.map(|kind| Error::Implausible {
+            kind,
+            field: "v.0.dt".into(),
+            value: "2020-11-30".into(),
+            expected: Some("2020-12-01".into()),
+        });
+        for e in value_sets.iter().chain(&plausibility) {
+            let (en, vi) = (reason(Lang::En, e), reason(Lang::Vi, e));
+            assert_ne!(en, vi, "{e:?}");
+            assert!(
+                !vi.starts_with("Lỗi ") && !en.starts_with("Error "),
+                "{e:?}"
+            );
+            assert!(!en.contains("looks implausible"), "{e:?} has no own words");
+        }
+        // Each plausibility finding has its own words.
+        let mut seen = std::collections::BTreeSet::new();
+        for e in &plausibility {
+            assert!(seen.insert(reason(Lang::En, e)), "{e:?} shares its words");
+            assert!(reason(Lang::Vi, e).ends_with("không làm chứng nhận mất hiệu lực."));
+        }
+        // The unknown code names the field for people and the code as found.
+        assert!(reason(Lang::En, &value_sets[0]).contains("manufacturer code \"ORG-99999999\""));
+        assert!(reason(Lang::Vi, &value_sets[0]).contains("nhà sản xuất \"ORG-99999999\""));
+        assert!(reason(Lang::En, &value_sets[0]).contains("Do not accept it"));
+        assert_eq!(field_name(Lang::En, "t.0.ma"), "test device");
+        assert_eq!(field_name(Lang::En, "x.y"), "x.y");
         for e in &errors {
             let en = reason(Lang::En, e);
             let vi = reason(Lang::Vi, e);

@@ -11,6 +11,9 @@
 //!            trust-lists/verifier.json(.sig)  compact list of every trusted signer (VN + partners)
 //!            trust-lists/valuesets.json(.sig) display names of value-set codes
 //!            revocation/…                     revocation filter and EU batches (revocations.rs)
+//!            rules/rules.json(.sig)           every country's business rules (rules.rs)
+//!            rules/valuesets.json(.sig)       the value sets rules are evaluated with
+//!            rules/index.json, rules/<CC>/<hash>.json, valuesets/…  the same, EU gateway layout
 //! ```
 //!
 //! Every file also gets `.gz` and `.br` siblings for servers that send precompressed bodies.
@@ -46,6 +49,12 @@ pub struct Options {
     pub out: PathBuf,
     /// Partner trust lists in EU gateway format.
     pub extra_trust: Vec<PathBuf>,
+    /// Viet Nam's business rules instead of the built-in set ([`crate::rules::BUILTIN_RULES`]).
+    pub rules: Option<PathBuf>,
+    /// Partner business rules: folders in the business-rules layout, rule files, arrays.
+    pub extra_rules: Vec<PathBuf>,
+    /// EU value-set files, or folders of them (none: an empty `rules/valuesets.json`).
+    pub value_sets: Vec<PathBuf>,
     /// Publication time.
     pub now: UnixTime,
     /// Days the lists stay valid.
@@ -122,6 +131,10 @@ pub struct Published {
     pub revocation: revocation::Output,
     /// Document signers left out because they are revoked.
     pub revoked_signers: usize,
+    /// Rules published, and the countries they belong to.
+    pub rules: (usize, Vec<String>),
+    /// Value sets published.
+    pub value_sets: usize,
 }
 
 /// Publishes a new version and makes it current. Returns the version directory.
@@ -131,6 +144,14 @@ pub fn publish(opts: &Options) -> Result<PathBuf> {
 
 /// [`publish`], returning what was written.
 pub fn publish_report(opts: &Options) -> Result<Published> {
+    // Rules and value sets are read and checked first: a bad one refuses the publication
+    // before anything is written.
+    let rules = crate::rules::Bundle::load(
+        opts.rules.as_deref(),
+        &opts.extra_rules,
+        &opts.value_sets,
+        opts.now,
+    )?;
     let store = KeyStore::open(&opts.keys)?;
     // Nothing secret may be published: the key store and the output must be apart.
     let keys_abs = fs::canonicalize(&opts.keys)?;
@@ -252,6 +273,7 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
         value_sets_json()?,
         "display names of value-set codes".into(),
     ));
+    files.extend(rules.files()?);
 
     // The sequence is kept with the trust-list signer, so a new --out (or a restored one)
     // never restarts it; reserved (fsynced) before anything is signed with it.
@@ -340,6 +362,11 @@ pub fn publish_report(opts: &Options) -> Result<Published> {
         dir: final_dir,
         revocation,
         revoked_signers,
+        rules: (
+            rules.rules.len(),
+            rules.countries().into_iter().map(str::to_owned).collect(),
+        ),
+        value_sets: rules.value_sets.len(),
     })
 }
 

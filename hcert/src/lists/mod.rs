@@ -12,7 +12,8 @@ pub use index::{Index, IndexEntry};
 pub use published::{
     anchor as pinned_anchor, load as load_lists, refresh_due, slice_paths as filter_slice_paths,
     Bundle, Lists, SignedFile, FILES as LIST_FILES, INDEX as INDEX_PATH,
-    REVOCATION as REVOCATION_PATH, VALUE_SETS as VALUE_SETS_PATH, VERIFIER as VERIFIER_PATH,
+    REVOCATION as REVOCATION_PATH, RULES as RULES_PATH, RULE_VALUE_SETS as RULE_VALUE_SETS_PATH,
+    VALUE_SETS as VALUE_SETS_PATH, VERIFIER as VERIFIER_PATH,
 };
 #[cfg(feature = "sign")]
 pub use statement::sign_file;

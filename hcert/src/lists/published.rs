@@ -30,8 +30,14 @@ pub const VERIFIER: &str = "trust-lists/verifier.json";
 pub const VALUE_SETS: &str = "trust-lists/valuesets.json";
 /// Path of the revocation filter manifest.
 pub const REVOCATION: &str = FILTER_MANIFEST;
+/// Path of the business rules of every country published (`{"version": 1, "rules": […]}`,
+/// EU rule JSON; HCERT.md §6.3). Checked here like every file; parsed and evaluated by the
+/// CertLogic engine where acceptance is asked (`crate::rules`).
+pub const RULES: &str = "rules/rules.json";
+/// Path of the EU value sets (`{"version": 1, "valuesets": […]}`, HCERT.md §8).
+pub const RULE_VALUE_SETS: &str = "rules/valuesets.json";
 /// The signed files a verifier needs besides the index, in download order.
-pub const FILES: [&str; 3] = [VERIFIER, VALUE_SETS, REVOCATION];
+pub const FILES: [&str; 5] = [VERIFIER, VALUE_SETS, REVOCATION, RULES, RULE_VALUE_SETS];
 
 /// A file and its detached signature, as downloaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +95,10 @@ pub struct Lists {
     pub revocation_bytes: usize,
     /// When the revocation data expires (sooner than the lists).
     pub revocation_expires: Option<UnixTime>,
+    /// `rules/rules.json`, checked, unparsed (the engine parses it where it runs).
+    pub rules: Vec<u8>,
+    /// `rules/valuesets.json`, checked, unparsed.
+    pub rule_value_sets: Vec<u8>,
 }
 
 impl Lists {
@@ -178,7 +188,7 @@ pub fn load(
         }
         checked.push((f, fst));
     }
-    let [(verifier, vst), (sets, _), (revocation, rst)] = checked.as_slice() else {
+    let [(verifier, vst), (sets, _), (revocation, rst), ..] = checked.as_slice() else {
         return Err(invalid(TrustListErrorKind::Malformed, "missing files"));
     };
     let list = VerifierList::parse(&verifier.content)?;
@@ -207,6 +217,18 @@ pub fn load(
         revocations.memory_bytes(),
     );
     store.revocations = Some(revocations);
+    let [.., (rules, _), (rule_sets, _)] = checked.as_slice() else {
+        return Err(invalid(TrustListErrorKind::Malformed, "missing files"));
+    };
+    // The EU value sets the verdict checks codes against (none published: not checked).
+    let catalog =
+        crate::rules::ValueSetCatalog::from_published(&rule_sets.content).map_err(|e| {
+            invalid(
+                TrustListErrorKind::Malformed,
+                format!("{RULE_VALUE_SETS}: {e}"),
+            )
+        })?;
+    store.value_sets = (!catalog.is_empty()).then_some(catalog);
     let value_sets = valuesets::parse_value_sets(&sets.content)?;
     let (Some(issued), Some(expires)) = (vst.issued_at(), vst.expires_at()) else {
         return Err(invalid(TrustListErrorKind::Malformed, "bad times"));
@@ -223,6 +245,8 @@ pub fn load(
         revocation_false_positive_rate,
         revocation_bytes,
         revocation_expires: rst.expires_at(),
+        rules: rules.content.clone(),
+        rule_value_sets: rule_sets.content.clone(),
     })
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::finding::{Finding, FindingCode};
+use super::finding::{Finding, FindingCode, PlausibilityKind};
 use super::valuesets::ValueSetCatalog;
 use crate::time::{Date, UnixTime};
 
@@ -134,7 +134,7 @@ impl Checker<'_> {
         let d = v.as_str().and_then(parse);
         if d.is_none() {
             self.push(
-                FindingCode::DateInvalid,
+                FindingCode::Implausible(PlausibilityKind::DateInvalid),
                 format!("{path}.{key}"),
                 text(v),
                 None,
@@ -148,7 +148,7 @@ impl Checker<'_> {
         if let (Some(d), Some(clock)) = (d, self.clock) {
             if d > clock {
                 self.push(
-                    FindingCode::DateInFuture,
+                    FindingCode::Implausible(PlausibilityKind::DateInFuture),
                     field,
                     text(value),
                     None,
@@ -170,7 +170,7 @@ impl Checker<'_> {
             if let (Some(first), Some(ma)) = (fits.first(), ma) {
                 if !fits.iter().any(|i| i.manufacturer == ma) {
                     self.push(
-                        FindingCode::MpMaMismatch,
+                        FindingCode::Implausible(PlausibilityKind::MpMaMismatch),
                         format!("{path}.ma"),
                         ma.to_owned(),
                         Some("vaccines-covid-19-encoding-instructions"),
@@ -192,7 +192,7 @@ impl Checker<'_> {
                         .find(|c| !GENERIC_VP.contains(&c.as_str()))
                         .cloned();
                     self.push(
-                        FindingCode::VpMpMismatch,
+                        FindingCode::Implausible(PlausibilityKind::VpMpMismatch),
                         format!("{path}.vp"),
                         vp.to_owned(),
                         Some("vaccines-covid-19-encoding-instructions"),
@@ -206,7 +206,7 @@ impl Checker<'_> {
         for (k, d) in [("dn", &dn), ("sd", &sd)] {
             if let Some((v, None)) = d {
                 self.push(
-                    FindingCode::DoseNumberInvalid,
+                    FindingCode::Implausible(PlausibilityKind::DoseNumberInvalid),
                     format!("{path}.{k}"),
                     text(v),
                     None,
@@ -217,7 +217,7 @@ impl Checker<'_> {
         if let (Some((v, Some(dn))), Some((_, Some(sd)))) = (dn, sd) {
             if dn > sd {
                 self.push(
-                    FindingCode::DoseAboveSeries,
+                    FindingCode::Implausible(PlausibilityKind::DoseAboveSeries),
                     format!("{path}.dn"),
                     text(v),
                     None,
@@ -234,7 +234,7 @@ impl Checker<'_> {
             let value = dt.to_string();
             if dt < from {
                 self.push(
-                    FindingCode::VaccinationBeforeVaccines,
+                    FindingCode::Implausible(PlausibilityKind::VaccinationBeforeVaccines),
                     format!("{path}.dt"),
                     value.clone(),
                     None,
@@ -243,7 +243,7 @@ impl Checker<'_> {
             }
             if dob.is_some_and(|b| dt < b) {
                 self.push(
-                    FindingCode::VaccinationBeforeBirth,
+                    FindingCode::Implausible(PlausibilityKind::VaccinationBeforeBirth),
                     format!("{path}.dt"),
                     value,
                     None,
@@ -261,7 +261,7 @@ impl Checker<'_> {
             && e.get("ma").is_none_or(Value::is_null)
         {
             self.push(
-                FindingCode::RatWithoutDevice,
+                FindingCode::Implausible(PlausibilityKind::RatWithoutDevice),
                 format!("{path}.ma"),
                 String::new(),
                 None,
@@ -274,7 +274,7 @@ impl Checker<'_> {
         if let (Some(sc), Some(v)) = (sc, e.get("sc")) {
             if sc < PANDEMIC_FROM {
                 self.push(
-                    FindingCode::DateBeforePandemic,
+                    FindingCode::Implausible(PlausibilityKind::DateBeforePandemic),
                     format!("{path}.sc"),
                     text(v),
                     None,
@@ -292,7 +292,7 @@ impl Checker<'_> {
         if let (Some(fr), Some(v)) = (fr, e.get("fr")) {
             if fr < PANDEMIC_FROM {
                 self.push(
-                    FindingCode::DateBeforePandemic,
+                    FindingCode::Implausible(PlausibilityKind::DateBeforePandemic),
                     format!("{path}.fr"),
                     text(v),
                     None,
@@ -306,7 +306,7 @@ impl Checker<'_> {
             let earliest = plus_days(fr, 11);
             if df < earliest {
                 self.push(
-                    FindingCode::RecoveryValidTooEarly,
+                    FindingCode::Implausible(PlausibilityKind::RecoveryValidTooEarly),
                     format!("{path}.df"),
                     df.to_string(),
                     None,
@@ -318,7 +318,7 @@ impl Checker<'_> {
             let latest = plus_days(fr, 180);
             if du > latest {
                 self.push(
-                    FindingCode::RecoveryValidityTooLong,
+                    FindingCode::Implausible(PlausibilityKind::RecoveryValidityTooLong),
                     format!("{path}.du"),
                     du.to_string(),
                     None,
@@ -329,7 +329,7 @@ impl Checker<'_> {
         if let (Some(df), Some(du)) = (df, du) {
             if du < df {
                 self.push(
-                    FindingCode::RecoveryValidityReversed,
+                    FindingCode::Implausible(PlausibilityKind::RecoveryValidityReversed),
                     format!("{path}.du"),
                     du.to_string(),
                     None,
@@ -348,7 +348,12 @@ impl Checker<'_> {
         missing: &mut Vec<&'static str>,
     ) {
         for (key, set_id) in fields {
-            let Some(v) = e.get(*key).filter(|v| !v.is_null()) else {
+            // Absent, null and empty are "not given": whether the field may be missing is the
+            // schema's question (a PCR test's `ma` is often written as "").
+            let Some(v) = e
+                .get(*key)
+                .filter(|v| !v.is_null() && v.as_str() != Some(""))
+            else {
                 continue;
             };
             let field = format!("{path}.{key}");
@@ -428,7 +433,7 @@ impl ValueSetCatalog {
                 let d = dob_earliest(s);
                 match d {
                     None => c.push(
-                        FindingCode::DateInvalid,
+                        FindingCode::Implausible(PlausibilityKind::DateInvalid),
                         "dob".into(),
                         s.to_owned(),
                         None,
@@ -536,7 +541,7 @@ mod tests {
 
     #[test]
     fn test_and_recovery_plausibility() {
-        let p = json!({"t": [{"tt": "LP217198-3", "sc": "2019-11-30 10:00:00+02:00"}, {"sc": "2021-05-01T10:00"}]});
+        let p = json!({"t": [{"tt": "LP217198-3", "sc": "2019-11-30 10:00:00+02:00"}, {"sc": "2021-05-01T10:00", "co": ""}]});
         assert_eq!(
             codes(&sets().check_payload(&p)),
             [

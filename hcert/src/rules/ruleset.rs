@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::eval::evaluate_val;
 use super::limits::{Budget, EvalError, EvalLimits};
-use super::rule::{Rule, RuleCertificateType, RuleType, SemVer};
+use super::rule::{Rule, RuleCertificateType, RuleError, RuleType, SemVer};
 use super::value::Val;
 use super::valuesets::ValueSetCatalog;
 use crate::time::UnixTime;
@@ -367,6 +367,29 @@ impl RuleSet {
             ));
         }
         out
+    }
+
+    /// The rules a publication carries (`rules/rules.json`: `{"version": 1, "rules": [<EU rule
+    /// JSON>, …]}`), each validated as [`Rule::from_json`] does. One refused rule refuses the
+    /// file: the publisher checked every rule, so a refusal means the file is not what it
+    /// published. The error names the rule by position and identifier.
+    pub fn from_published(bytes: &[u8]) -> Result<RuleSet, (usize, String, RuleError)> {
+        let whole = |e| (0, String::new(), e);
+        let json: Value = serde_json::from_slice(bytes).map_err(|_| whole(RuleError::Json))?;
+        if json.get("version").and_then(Value::as_u64) != Some(1) {
+            return Err(whole(RuleError::InvalidField("version")));
+        }
+        let rules = json
+            .get("rules")
+            .and_then(Value::as_array)
+            .ok_or(whole(RuleError::MissingField("rules")))?;
+        let mut set = RuleSet::new();
+        let opts = super::expr::ExprOptions::default();
+        for (i, r) in rules.iter().enumerate() {
+            let id = r.get("Identifier").and_then(Value::as_str).unwrap_or("");
+            set.insert(Rule::from_json(r, &opts).map_err(|e| (i, id.to_string(), e))?);
+        }
+        Ok(set)
     }
 
     /// Evaluates the rules that apply to `payload` for the country of arrival

@@ -173,7 +173,34 @@ impl ValueSetCatalog {
     /// Adds (or replaces) one `{valueSetId, valueSetDate, valueSetValues}` file; returns its
     /// id. The encoding-instructions file also fills [`ValueSetCatalog::encoding_instructions`].
     pub fn add_file(&mut self, bytes: &[u8]) -> Result<String, ValueSetError> {
+        self.add_value(&parse_json(bytes)?)
+    }
+
+    /// The value sets a publication carries (`rules/valuesets.json`: `{"version": 1,
+    /// "valuesets": [<value-set file>, …]}`); an empty list gives an empty catalog.
+    pub fn from_published(bytes: &[u8]) -> Result<ValueSetCatalog, ValueSetError> {
         let json = parse_json(bytes)?;
+        if json.get("version").and_then(Value::as_u64) != Some(1) {
+            return Err(ValueSetError::Shape("version"));
+        }
+        let sets = json
+            .get("valuesets")
+            .and_then(Value::as_array)
+            .ok_or(ValueSetError::Shape("valuesets"))?;
+        let mut catalog = ValueSetCatalog::new();
+        for set in sets {
+            catalog.add_value(set)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Whether no value set is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// [`ValueSetCatalog::add_file`] of parsed JSON.
+    fn add_value(&mut self, json: &Value) -> Result<String, ValueSetError> {
         let id = json
             .get("valueSetId")
             .and_then(Value::as_str)

@@ -1,7 +1,7 @@
 //! Verifying a decoded certificate (hcert_spec §3.3, §5; HCERT.md §2.4): who signed it
 //! (`trust`, `x509`, `crypto`), whether it is current and within its signer's validity, what
-//! the signer may sign, its schema (`schema`), and the verdict that lists every check
-//! (`verdict`).
+//! the signer may sign, its schema (`schema`), its codes against the value sets in force, and
+//! the verdict that lists every check (`verdict`).
 
 pub(crate) mod crypto;
 pub(crate) mod schema;
@@ -29,9 +29,9 @@ pub use trust::{
     TrustedSigner,
 };
 pub use verdict::{
-    check_key_usage, check_signature, check_signer_validity, check_validity, signature_checks,
-    verify, verify_as_of, verify_decoded, verify_decoded_as_of, verify_decoded_with, Check,
-    CheckId, Outcome, SignatureCheck, SignerSummary, Status, Verdict,
+    check_key_usage, check_signature, check_signer_validity, check_validity, check_value_sets,
+    signature_checks, verify, verify_as_of, verify_decoded, verify_decoded_as_of,
+    verify_decoded_with, Check, CheckId, Outcome, SignatureCheck, SignerSummary, Status, Verdict,
 };
 pub use x509::{
     kid_of, pem_certificates, to_pem, Certificate, DistinguishedName, KeyKind, PublicKeyInfo,

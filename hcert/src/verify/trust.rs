@@ -12,6 +12,7 @@ use serde_json::Value as J;
 use crate::certificate_type::CertificateType;
 use crate::error::{CertificateErrorKind, Error, Result, TrustListErrorKind};
 use crate::revocation::list::RevocationList;
+use crate::rules::ValueSetCatalog;
 use crate::time::UnixTime;
 use crate::verify::crypto::backend::{Backend, VerifyingKey};
 use crate::verify::crypto::default_backend;
@@ -97,6 +98,10 @@ pub struct TrustStore {
     /// Revocation data. When present, every verdict gets a revocation check; without it the
     /// verdict has no revocation line (the caller chose not to check revocation).
     pub revocations: Option<RevocationList>,
+    /// Value sets in force. When present, every verdict checks the payload's codes against
+    /// them (an unknown code is NOT VALID) and its plausibility (warnings); without them the
+    /// verdict has no value-set line, as without revocation data.
+    pub value_sets: Option<ValueSetCatalog>,
 }
 
 impl Default for TrustStore {
@@ -130,6 +135,7 @@ impl TrustStore {
             expires: None,
             issued: None,
             revocations: None,
+            value_sets: None,
         }
     }
 

@@ -3,6 +3,24 @@
 //! The verdict lists every check with its outcome; [`Verdict::status`] is `Valid` only when
 //! every check passed. Nothing is skipped silently: a check that could not run is
 //! `NotApplicable` with the reason, and that alone prevents a valid verdict.
+//!
+//! A `Warning` is a finding shown with its own code that never prevents a valid verdict:
+//!
+//! * **Value sets** (HCERT.md §8), when the trust store holds a catalog: every coded field
+//!   (`tg`, `vp`, `mp`, `ma`, `co`, `tt`, `tr`) is looked up. An unknown code, or a code that
+//!   is not text, fails the check (`VALUESET_UNKNOWN_CODE`, `VALUESET_CODE_NOT_STRING`) and
+//!   makes the certificate NOT VALID, because the EU test suite (dgc-testdata) treats such
+//!   payloads as failing schema validation (`EXPECTEDSCHEMAVALIDATION: false`). A deprecated
+//!   code and every plausibility finding (`mp` and `ma` that do not belong together, `dn` >
+//!   `sd`, vaccinated before vaccines existed or before birth, dates after the verification
+//!   time, odd recovery validity) are warnings: the data is odd, not forged, and turning
+//!   away a valid traveller is a failure too. A value set the catalog lacks leaves its field
+//!   `NotCovered`. Each finding is its own [`CheckId::ValueSets`] line, failures first; with
+//!   no finding the check passed. Without a catalog the verdict has no value-set line, as
+//!   without revocation data.
+//! * **Signer validity**: a certificate whose `exp` outlives its signer certificate's
+//!   `notAfter` is a warning (`OUTLIVES_SIGNER`), as the EU suite and the reference apps
+//!   accept it; one issued before the signer's `notBefore` still fails.
 
 use crate::certificate_type::CertificateType;
 use crate::decode::chain::{decode, Decoded};
@@ -10,10 +28,12 @@ use crate::decode::cose::{Algorithm, CoseSign1};
 use crate::decode::cwt::Claims;
 use crate::error::{Error, Result, TrustListErrorKind};
 use crate::freshness::check_current;
+use crate::rules::{Finding, FindingCode, ValueSetCatalog};
 use crate::time::UnixTime;
 use crate::verify::crypto::check_key_and_signature;
 use crate::verify::schema;
 use crate::verify::trust::{TrustStore, TrustedSigner};
+use serde_json::Value;
 
 /// The checks of a verdict, in the order they are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,6 +57,9 @@ pub enum CheckId {
     Schema,
     /// The certificate is not on the revocation list (only when the trust store has one).
     Revocation,
+    /// Coded fields are in the value sets in force, and the payload is plausible (only when
+    /// the trust store holds value sets). May appear once per finding.
+    ValueSets,
 }
 
 impl CheckId {
@@ -52,6 +75,7 @@ impl CheckId {
             CheckId::Content => "content",
             CheckId::Schema => "schema",
             CheckId::Revocation => "revocation",
+            CheckId::ValueSets => "value_sets",
         }
     }
 }
@@ -69,6 +93,10 @@ pub enum Outcome {
     /// its issuer's): shown as not checked, never as passed. It does not by itself prevent a
     /// valid verdict, as verifiers hold revocation data only for some issuers.
     NotCovered(Error),
+    /// The check passed with a finding worth showing (a deprecated code, implausible data, a
+    /// certificate outliving its signer): always shown with its code, never prevents a valid
+    /// verdict.
+    Warning(Error),
 }
 
 /// One line of a verdict.
@@ -128,7 +156,7 @@ impl Verdict {
         let mut cannot = false;
         for c in &self.checks {
             match &c.outcome {
-                Outcome::Passed | Outcome::NotCovered(_) => {}
+                Outcome::Passed | Outcome::NotCovered(_) | Outcome::Warning(_) => {}
                 Outcome::NotApplicable(_) => cannot = true,
                 Outcome::Failed(Error::SignerUnknown { .. })
                 | Outcome::Failed(Error::CryptoUnavailable { .. })
@@ -179,9 +207,17 @@ impl Verdict {
         }
     }
 
-    /// The outcome of one check.
+    /// The outcome of one check (the first line of a check listed several times).
     pub fn outcome(&self, id: CheckId) -> Option<&Outcome> {
         self.checks.iter().find(|c| c.id == id).map(|c| &c.outcome)
+    }
+
+    /// Every warning, in check order: findings to show beside the answer, whatever it is.
+    pub fn warnings(&self) -> impl Iterator<Item = &Error> {
+        self.checks.iter().filter_map(|c| match &c.outcome {
+            Outcome::Warning(e) => Some(e),
+            _ => None,
+        })
     }
 }
 
@@ -219,6 +255,12 @@ pub fn verify_as_of(text: &str, trust: &TrustStore, at: UnixTime, now: UnixTime)
             if trust.revocations.is_some() {
                 checks.push(Check {
                     id: CheckId::Revocation,
+                    outcome: Outcome::NotApplicable("the certificate could not be decoded"),
+                });
+            }
+            if trust.value_sets.is_some() {
+                checks.push(Check {
+                    id: CheckId::ValueSets,
                     outcome: Outcome::NotApplicable("the certificate could not be decoded"),
                 });
             }
@@ -355,7 +397,7 @@ pub fn check_validity(claims: &Claims, at: UnixTime) -> Result<()> {
 }
 
 /// The signer certificate covers `iat … exp` (hcert_spec §5: a DSC's validity must cover
-/// every DCC it signs).
+/// every DCC it signs). The verdict shows `OutlivesSigner` as a warning only (module doc).
 pub fn check_signer_validity(
     claims: &Claims,
     not_before: UnixTime,
@@ -443,11 +485,11 @@ pub fn verify_decoded_with(
     let (signer_summary, signer_validity, key_usage) = match &signer {
         Ok(s) => {
             let allowed = s.allowed_types();
-            let signer_validity = outcome(check_signer_validity(
-                &decoded.claims,
-                s.not_before,
-                s.not_after,
-            ));
+            let signer_validity =
+                match check_signer_validity(&decoded.claims, s.not_before, s.not_after) {
+                    Err(e @ Error::OutlivesSigner { .. }) => Outcome::Warning(e),
+                    r => outcome(r),
+                };
             let key_usage = match decoded.dcc.certificate_type() {
                 Some(t) => outcome(check_key_usage(t, allowed.clone())),
                 None => Outcome::NotApplicable("the certificate type is unclear"),
@@ -504,10 +546,130 @@ pub fn verify_decoded_with(
             },
         });
     }
+    if let Some(catalog) = &trust.value_sets {
+        checks.extend(
+            check_value_sets(catalog, &decoded.dcc.json, at)
+                .into_iter()
+                .map(|outcome| Check {
+                    id: CheckId::ValueSets,
+                    outcome,
+                }),
+        );
+    }
     Verdict {
         at,
         checks,
         decoded: Some(decoded),
         signer: signer_summary,
+    }
+}
+
+/// The value-set and plausibility findings of `payload` at `at` as verdict outcomes (module
+/// doc): unknown or non-text codes `Failed`, fields whose value set is missing `NotCovered`,
+/// deprecated codes and plausibility findings `Warning`; in that order, payload order within
+/// each. `[Passed]` when there is nothing to report. One stage of [`verify`].
+pub fn check_value_sets(catalog: &ValueSetCatalog, payload: &Value, at: UnixTime) -> Vec<Outcome> {
+    let mut out: Vec<Outcome> = catalog
+        .check_payload_at(payload, at)
+        .into_iter()
+        .map(finding_outcome)
+        .collect();
+    let rank = |o: &Outcome| match o {
+        Outcome::Failed(_) => 0,
+        Outcome::NotApplicable(_) => 1,
+        Outcome::NotCovered(_) => 2,
+        Outcome::Warning(_) => 3,
+        Outcome::Passed => 4,
+    };
+    out.sort_by_key(rank);
+    if out.is_empty() {
+        out.push(Outcome::Passed);
+    }
+    out
+}
+
+fn finding_outcome(f: Finding) -> Outcome {
+    let value_set = f.value_set.unwrap_or_default();
+    let kind = match f.code {
+        FindingCode::UnknownCode => {
+            return Outcome::Failed(Error::ValueSetUnknownCode {
+                field: f.field,
+                code: f.value,
+                value_set,
+            })
+        }
+        FindingCode::CodeNotString => {
+            return Outcome::Failed(Error::ValueSetCodeNotString {
+                field: f.field,
+                value: f.value,
+                value_set,
+            })
+        }
+        FindingCode::ValueSetUnavailable => {
+            return Outcome::NotCovered(Error::ValueSetUnavailable {
+                field: f.field,
+                value_set,
+            })
+        }
+        FindingCode::DeprecatedCode => {
+            return Outcome::Warning(Error::ValueSetDeprecatedCode {
+                field: f.field,
+                code: f.value,
+                value_set,
+            })
+        }
+        FindingCode::Implausible(kind) => kind,
+    };
+    Outcome::Warning(Error::Implausible {
+        kind,
+        field: f.field,
+        value: f.value,
+        expected: f.expected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::PlausibilityKind;
+
+    /// Every finding becomes an outcome whose error carries the finding's own code, and
+    /// only unknown or non-text codes fail.
+    #[test]
+    fn findings_keep_their_codes() {
+        let all = [
+            FindingCode::UnknownCode,
+            FindingCode::DeprecatedCode,
+            FindingCode::CodeNotString,
+            FindingCode::ValueSetUnavailable,
+        ]
+        .into_iter()
+        .chain(PlausibilityKind::ALL.map(FindingCode::Implausible));
+        let mut kinds = Vec::new();
+        for code in all {
+            let outcome = finding_outcome(Finding {
+                code,
+                field: "v.0.ma".into(),
+                value: "x".into(),
+                value_set: Some("s".into()),
+                expected: None,
+            });
+            let (e, failed) = match &outcome {
+                Outcome::Failed(e) => (e, true),
+                Outcome::Warning(e) | Outcome::NotCovered(e) => (e, false),
+                other => panic!("{code:?}: {other:?}"),
+            };
+            assert_eq!(e.code(), code.code());
+            assert_eq!(e.stage(), crate::error::Stage::ValueSets);
+            assert_eq!(
+                failed,
+                matches!(code, FindingCode::UnknownCode | FindingCode::CodeNotString),
+                "{code:?}"
+            );
+            if let Error::Implausible { kind, .. } = e {
+                kinds.push(*kind);
+            }
+        }
+        assert_eq!(kinds, PlausibilityKind::ALL);
     }
 }

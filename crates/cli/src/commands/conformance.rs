@@ -1,4 +1,5 @@
-//! `vaxpass conformance DIR`: the EU member states' test suite, scored flag by flag.
+//! `vaxpass conformance DIR`: the EU member states' test suite, scored flag by flag, with the
+//! EU value sets of the shared reference data (`conformance::value_sets_dir`) when present.
 
 use std::process::ExitCode;
 
@@ -6,6 +7,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ConformanceArgs;
 use crate::commands::common::print_json;
+use crate::commands::rules;
 use crate::conformance;
 
 pub(crate) fn run(a: &ConformanceArgs) -> Result<ExitCode> {
@@ -15,7 +17,19 @@ pub(crate) fn run(a: &ConformanceArgs) -> Result<ExitCode> {
             std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
         }
     };
-    let report = conformance::run(&a.dir, &allow).map_err(|e| anyhow::anyhow!(e))?;
+    let vs_dir = conformance::value_sets_dir(&a.dir);
+    let value_sets = if vs_dir.is_dir() {
+        Some(rules::load_value_sets(std::slice::from_ref(&vs_dir))?)
+    } else {
+        eprintln!(
+            "\n========== SKIP: value sets not found at {} (set VAXPASS_SHARED_DIR): codes are \
+             not checked, and cases expecting unknown codes to fail will disagree ==========\n",
+            vs_dir.display()
+        );
+        None
+    };
+    let report =
+        conformance::run(&a.dir, &allow, value_sets.as_ref()).map_err(|e| anyhow::anyhow!(e))?;
     if a.json {
         print_json(&conformance::to_json(&report));
     } else {

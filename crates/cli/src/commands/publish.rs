@@ -1,4 +1,6 @@
-//! `vaxpass publish --keys DIR --out DIR`: a new signed version of the static API.
+//! `vaxpass publish --keys DIR --out DIR [--rules DIR] [--extra-rules DIR|FILE…]
+//! [--value-sets DIR…]`: a new signed version of the static API, business rules and value sets
+//! included (a bad rule or value set refuses the whole publication, naming its file).
 
 use std::process::ExitCode;
 
@@ -13,6 +15,9 @@ pub(crate) fn run(a: PublishArgs) -> Result<ExitCode> {
         keys: a.keys,
         out: a.out,
         extra_trust: a.extra_trust,
+        rules: a.rules,
+        extra_rules: a.extra_rules,
+        value_sets: a.value_sets,
         valid_days: a.valid_days,
         update_hours: a.update_hours,
         revocation_hours: a.revocation_hours.unwrap_or(2 * a.update_hours),
@@ -31,6 +36,17 @@ pub(crate) fn run(a: PublishArgs) -> Result<ExitCode> {
         r.false_positive_rate,
         r.batches.0,
         r.batches.1,
+    );
+    println!(
+        "rules: {} from {} countries ({}); value sets: {}",
+        p.rules.0,
+        p.rules.1.len(),
+        p.rules.1.join(" "),
+        if p.value_sets == 0 {
+            "none (verifiers will say value sets are not checked)".to_owned()
+        } else {
+            p.value_sets.to_string()
+        },
     );
     if p.revoked_signers > 0 {
         println!("left out {} revoked document signer(s)", p.revoked_signers);

@@ -1,6 +1,8 @@
 //! `vaxpass verify INPUT (--trust FILE… | --published DIR --anchor PEM [--keys DIR])
 //! [--country CC [--region R] [--rules DIR…] [--value-sets PATH…]]`: authenticity, and with
 //! `--country` acceptance under that country's business rules, each answered separately.
+//! The value sets also go into the trust store, so the verdict checks the certificate's codes
+//! against them (`value_sets` check: an unknown code is NOT VALID, odd data a warning).
 
 use std::process::ExitCode;
 
@@ -17,10 +19,16 @@ use crate::{published, render};
 pub(crate) fn run(a: &VerifyArgs, lang: Lang) -> Result<ExitCode> {
     let at = time_or_now("--at", a.at.as_deref())?;
     let mut store = hcert::TrustStore::new();
+    let mut published_rules = None;
     if let (Some(dir), Some(anchor)) = (&a.published, &a.anchor) {
         match published::load(dir, anchor, a.keys.as_deref(), now()) {
-            Ok((s, note)) => {
+            Ok(published::Loaded {
+                store: s,
+                rules,
+                note,
+            }) => {
                 store = s;
+                published_rules = Some(rules);
                 if !a.json {
                     eprintln!("{note}");
                 }
@@ -49,13 +57,15 @@ pub(crate) fn run(a: &VerifyArgs, lang: Lang) -> Result<ExitCode> {
     }
     // Rules and value sets are read before the certificate, so a bad rules folder is found
     // whatever the input.
-    let rules = match &a.country {
-        Some(_) => Some((
-            rules::load_rules(&a.rules)?,
-            rules::load_value_sets(&a.value_sets)?,
-        )),
-        None => None,
+    // `--rules` replaces the publication's own rules.
+    let rules = match (&a.country, published_rules) {
+        (Some(_), Some(published)) if a.rules.is_empty() => Some(published),
+        (Some(_), _) => Some(rules::load_rules(&a.rules)?),
+        (None, _) => None,
     };
+    if !a.value_sets.is_empty() {
+        store.value_sets = Some(rules::load_value_sets(&a.value_sets)?);
+    }
     let text = match read_input(&a.input, lang)? {
         Ok(t) => t,
         Err(code) => return Ok(code),
@@ -65,8 +75,10 @@ pub(crate) fn run(a: &VerifyArgs, lang: Lang) -> Result<ExitCode> {
         region: a.region.as_deref().map_or("", str::trim),
         at,
     };
+    let no_value_sets = hcert::ValueSetCatalog::new();
+    let value_sets = store.value_sets.as_ref().unwrap_or(&no_value_sets);
     let acceptance = match (&a.country, &rules) {
-        (Some(country), Some((set, value_sets))) => {
+        (Some(country), Some(set)) => {
             if value_sets.ids().next().is_none() && !set.rules().is_empty() {
                 eprintln!("no --value-sets: rules that consult value sets cannot be assessed");
             }
