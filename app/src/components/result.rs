@@ -29,7 +29,7 @@ pub fn ResultScreen(
         .map(|c| {
             view! {
                 <li class=format!("check {}", c.state) data-check=c.code data-state=c.state>
-                    <span class="mark" aria-hidden="true">{match c.state { "passed" => "✓", "failed" => "✗", "not_covered" => "○", _ => "–" }}</span>
+                    <span class="mark" aria-hidden="true">{match c.state { "passed" => "✓", "failed" => "✗", "not_covered" => "○", "warning" => "!", _ => "–" }}</span>
                     <span class="title">{c.title}</span>
                     <span class="outcome">{c.outcome}</span>
                     {c.detail.map(|d| view! { <span class="detail">{d}</span> })}
