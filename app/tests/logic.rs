@@ -374,9 +374,18 @@ fn the_result_screen_says_what_a_clerk_needs_in_both_languages() {
         field(&en, "Certificate identifier").as_deref(),
         Some("URN:UVCI:01:VN:0123456789ABCDEF#K")
     );
-    assert_eq!(en.checks.len(), 9);
-    assert!(en.checks.iter().all(|c| c.state == "passed"));
+    assert_eq!(en.checks.len(), 10);
+    assert!(en.checks[..9].iter().all(|c| c.state == "passed"));
     assert_eq!(en.checks[8].title, "Not revoked by its issuer");
+    // This publication carries no value sets: the codes are said not checked, not passed.
+    assert_eq!(
+        (en.checks[9].code, en.checks[9].state),
+        ("value_sets", "not_covered")
+    );
+    assert!(en.checks[9]
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.contains("Codes not checked")));
 
     let vi = answer::build(&v, Some(&l.value_sets), Lang::Vi, None, &country);
     assert_eq!(vi.headline, "HỢP LỆ");

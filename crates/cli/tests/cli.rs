@@ -81,7 +81,11 @@ fn verify_exit_codes_and_json() {
     assert_eq!(json.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["status"], "valid");
-    assert_eq!(v["checks"].as_array().unwrap().len(), 8);
+    // Eight checks, and the codes said not checked: no value sets were given.
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 9);
+    let codes = checks.iter().find(|c| c["check"] == "value_sets").unwrap();
+    assert_eq!(codes["outcome"], "not_checked", "{codes}");
     assert_eq!(v["certificate"]["payload"]["nam"]["gnt"], "MINH<CHINH");
 
     // Expired: exit 1 with the reason.

@@ -16,8 +16,8 @@
 //!   time, odd recovery validity) are warnings: the data is odd, not forged, and turning
 //!   away a valid traveller is a failure too. A value set the catalog lacks leaves its field
 //!   `NotCovered`. Each finding is its own [`CheckId::ValueSets`] line, failures first; with
-//!   no finding the check passed. Without a catalog the verdict has no value-set line, as
-//!   without revocation data.
+//!   no finding the check passed. Without a catalog the line says the codes were not checked
+//!   (`NotCovered`, `VALUESETS_NOT_LOADED`), which does not by itself prevent VALID.
 //! * **Signer validity**: a certificate whose `exp` outlives its signer certificate's
 //!   `notAfter` is a warning (`OUTLIVES_SIGNER`), as the EU suite and the reference apps
 //!   accept it; one issued before the signer's `notBefore` still fails.
@@ -546,15 +546,21 @@ pub fn verify_decoded_with(
             },
         });
     }
-    if let Some(catalog) = &trust.value_sets {
-        checks.extend(
+    match &trust.value_sets {
+        Some(catalog) => checks.extend(
             check_value_sets(catalog, &decoded.dcc.json, at)
                 .into_iter()
                 .map(|outcome| Check {
                     id: CheckId::ValueSets,
                     outcome,
                 }),
-        );
+        ),
+        // Said, not hidden: a verifier without value sets has not checked the codes. Like
+        // revocation data of another country, this does not by itself prevent VALID.
+        None => checks.push(Check {
+            id: CheckId::ValueSets,
+            outcome: Outcome::NotCovered(Error::ValueSetsNotLoaded),
+        }),
     }
     Verdict {
         at,
