@@ -632,13 +632,13 @@ test('measurements: size, frame decoding, verification, degraded frames', { time
   report.scanner_wasm_js_gzip_bytes = size.scanner[1];
   report.size_measured_on = process.env.RELEASE_DIST ? 'release build' : 'test build (with measurement hooks)';
   // The first load, measured: 249,799 B once every signature went to WebCrypto (issue 11 asks
-  // for no growth past 257,425 B); 280,038 B with issue 12 on the page: the value-set check in
+  // for no growth past 257,425 B); 280,075 B with issue 12 on the page: the value-set check in
   // every verdict (the EU value sets parsed, each code and date checked, the new reasons in
   // both languages: 19.3 KB) and the destination, date and traveller controls (10.5 KB). The
   // rules engine and its markup are in the scanner worker, not here. Room is left for the
   // pinned test anchor, which differs per machine. Getting back under issue 11's figure means
   // moving verification off the page (issue 15).
-  const FIRST_LOAD_LIMIT = 280_200;
+  const FIRST_LOAD_LIMIT = 280_400;
   if (process.env.RELEASE_DIST) assert.ok(size.first[1] <= FIRST_LOAD_LIMIT, `first load ${size.first[1]} B gzip`);
   const codes = degradedCodes();
   const m = await page.evaluate(async ({ codes, hc1, rulesCert }) => {
