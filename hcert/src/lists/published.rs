@@ -188,7 +188,9 @@ pub fn load(
         }
         checked.push((f, fst));
     }
-    let [(verifier, vst), (sets, _), (revocation, rst), ..] = checked.as_slice() else {
+    let [(verifier, vst), (sets, _), (revocation, rst), (rules, _), (rule_sets, _)] =
+        checked.as_slice()
+    else {
         return Err(invalid(TrustListErrorKind::Malformed, "missing files"));
     };
     let list = VerifierList::parse(&verifier.content)?;
@@ -217,9 +219,6 @@ pub fn load(
         revocations.memory_bytes(),
     );
     store.revocations = Some(revocations);
-    let [.., (rules, _), (rule_sets, _)] = checked.as_slice() else {
-        return Err(invalid(TrustListErrorKind::Malformed, "missing files"));
-    };
     // The EU value sets the verdict checks codes against (none published: not checked).
     let catalog =
         crate::rules::ValueSetCatalog::from_published(&rule_sets.content).map_err(|e| {
