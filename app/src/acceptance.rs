@@ -53,10 +53,10 @@ pub struct Request {
 pub struct RuleLine {
     /// Rule identifier (`VR-DE-0003`).
     pub identifier: String,
-    /// `PASSED`, `FAIL` or `OPEN`.
-    pub outcome: String,
-    /// Why it is open (a stable code).
-    pub open_reason: Option<String>,
+    /// Passed, failed or open.
+    pub outcome: hcert::RuleOutcome,
+    /// Why it is open.
+    pub open_reason: Option<hcert::OpenReason>,
     /// The rule's description in the language asked for, else English.
     pub description: String,
     /// The language of the description.
@@ -68,10 +68,10 @@ pub struct RuleLine {
 pub struct CountryAnswer {
     /// Country of arrival.
     pub country: String,
-    /// `ACCEPTED`, `NOT_ACCEPTED` or `CANNOT_ASSESS`.
-    pub status: String,
-    /// Why (a stable code, `RULES_…`).
-    pub reason: String,
+    /// Accepted, not accepted or cannot assess.
+    pub status: hcert::AcceptanceStatus,
+    /// Why.
+    pub reason: hcert::AssessmentReason,
     /// Every selected rule, failed ones first.
     pub rules: Vec<RuleLine>,
     /// For an accepted certificate asked with [`Request::until`]: the last day (start, in
@@ -80,32 +80,6 @@ pub struct CountryAnswer {
     pub until: Option<i64>,
     /// Accepted through the whole horizon (see [`CountryAnswer::until`]).
     pub beyond: Option<i64>,
-}
-
-impl CountryAnswer {
-    /// The status as `hcert`'s enum (`CANNOT_ASSESS` for anything unknown: fail closed).
-    pub fn status(&self) -> hcert::AcceptanceStatus {
-        match self.status.as_str() {
-            "ACCEPTED" => hcert::AcceptanceStatus::Accepted,
-            "NOT_ACCEPTED" => hcert::AcceptanceStatus::NotAccepted,
-            _ => hcert::AcceptanceStatus::CannotAssess,
-        }
-    }
-
-    /// The reason as `hcert`'s enum, if known.
-    pub fn reason(&self) -> Option<hcert::AssessmentReason> {
-        use hcert::AssessmentReason as R;
-        [
-            R::AllPassed,
-            R::RuleFailed,
-            R::RuleOpen,
-            R::NoRulesForCountry,
-            R::NoApplicableRules,
-            R::CertificateTypeUnknown,
-        ]
-        .into_iter()
-        .find(|r| r.code() == self.reason)
-    }
 }
 
 /// The worker's reply.
@@ -236,20 +210,20 @@ impl Engine {
                     .iter()
                     .map(|r| RuleLine {
                         identifier: r.identifier.clone(),
-                        outcome: r.outcome.code().to_string(),
-                        open_reason: r.open_reason.map(|o| o.code().to_string()),
+                        outcome: r.outcome,
+                        open_reason: r.open_reason,
                         description: r.description.clone(),
                         lang: r.description_lang.clone(),
                     })
                     .collect();
                 // Failed rules first, then open ones, then the rest, each by identifier.
-                let rank = |o: &str| match o {
-                    "FAIL" => 0,
-                    "OPEN" => 1,
-                    _ => 2,
+                let rank = |o: hcert::RuleOutcome| match o {
+                    hcert::RuleOutcome::Fail => 0,
+                    hcert::RuleOutcome::Open => 1,
+                    hcert::RuleOutcome::Passed => 2,
                 };
                 rules.sort_by(|x, y| {
-                    (rank(&x.outcome), &x.identifier).cmp(&(rank(&y.outcome), &y.identifier))
+                    (rank(x.outcome), &x.identifier).cmp(&(rank(y.outcome), &y.identifier))
                 });
                 let (until, beyond) = if req.until && a.status == hcert::AcceptanceStatus::Accepted
                 {
@@ -262,8 +236,8 @@ impl Engine {
                 };
                 CountryAnswer {
                     country: country.clone(),
-                    status: a.status.code().to_string(),
-                    reason: a.reason.code().to_string(),
+                    status: a.status,
+                    reason: a.reason,
                     rules,
                     until,
                     beyond,
@@ -335,7 +309,7 @@ impl Certificate {
 /// The countries of arrival a traveller sees: accepted first (longest acceptance first), then
 /// not accepted, then those that cannot be assessed, each by country code.
 pub fn traveller_order(answers: &mut [CountryAnswer]) {
-    let rank = |a: &CountryAnswer| match a.status() {
+    let rank = |a: &CountryAnswer| match a.status {
         hcert::AcceptanceStatus::Accepted => 0,
         hcert::AcceptanceStatus::NotAccepted => 1,
         hcert::AcceptanceStatus::CannotAssess => 2,
@@ -381,26 +355,12 @@ pub mod html {
         (ms * 1000.0).round() as u64
     }
 
-    fn class(status: &str) -> &'static str {
+    fn class(status: hcert::AcceptanceStatus) -> &'static str {
         match status {
-            "ACCEPTED" => "accepted",
-            "NOT_ACCEPTED" => "not-accepted",
-            _ => "cannot-assess",
+            hcert::AcceptanceStatus::Accepted => "accepted",
+            hcert::AcceptanceStatus::NotAccepted => "not-accepted",
+            hcert::AcceptanceStatus::CannotAssess => "cannot-assess",
         }
-    }
-
-    fn outcome(o: &str) -> hcert::RuleOutcome {
-        match o {
-            "PASSED" => hcert::RuleOutcome::Passed,
-            "FAIL" => hcert::RuleOutcome::Fail,
-            _ => hcert::RuleOutcome::Open,
-        }
-    }
-
-    fn reason(lang: Lang, a: &CountryAnswer) -> &'static str {
-        a.reason()
-            .map(|r| i18n::assessment_reason(lang, r))
-            .unwrap_or_default()
     }
 
     /// The options of the destination chooser: "none", then every country by name, those
@@ -447,11 +407,16 @@ pub mod html {
             };
             let _ = write!(
                 out,
-                r#"<li class="rule {o}" data-rule="{id}" data-outcome="{o}"><span class="title">{id}</span> <span class="outcome">{}</span> <span class="detail" lang="{l}">{}{}</span></li>"#,
-                i18n::rule_outcome(lang, outcome(&r.outcome)),
+                r#"<li class="rule {class}" data-rule="{id}" data-outcome="{o}"><span class="title">{id}</span> <span class="outcome">{}</span> <span class="detail" lang="{l}">{}{}</span></li>"#,
+                i18n::rule_outcome(lang, r.outcome),
                 escape(&r.description),
                 escape(aside),
-                o = escape(&r.outcome),
+                class = match r.outcome {
+                    hcert::RuleOutcome::Passed => "passed",
+                    hcert::RuleOutcome::Fail => "fail",
+                    hcert::RuleOutcome::Open => "open",
+                },
+                o = r.outcome.code(),
                 id = escape(&r.identifier),
                 l = escape(&r.lang),
             );
@@ -491,14 +456,14 @@ pub mod html {
         );
         let mut out = format!(
             r#"<section id="acceptance" class="acceptance {}" data-status="{}" data-reason="{}" data-country="{}" data-us="{}"><h2>{}</h2><p class="headline">{}</p><p class="reason">{}</p>"#,
-            class(&a.status),
-            escape(&a.status),
-            escape(&a.reason),
+            class(a.status),
+            a.status.code(),
+            a.reason.code(),
             escape(&a.country),
             micros(reply.ms),
             escape(&title),
-            i18n::acceptance_status(lang, a.status()),
-            reason(lang, a),
+            i18n::acceptance_status(lang, a.status),
+            i18n::assessment_reason(lang, a.reason),
         );
         rules(lang, a, &mut out);
         let _ = write!(
@@ -521,16 +486,19 @@ pub mod html {
             escape(reply.error.as_deref().unwrap_or(""))
         );
         for c in &reply.answers {
-            let line = match c.status() {
+            let line = match c.status {
                 hcert::AcceptanceStatus::Accepted => match (c.until, c.beyond) {
                     (Some(t), _) => i18n::fill(accept_text(lang, K::AcceptedUntil), &[&date(t)]),
                     (None, Some(t)) => {
                         i18n::fill(accept_text(lang, K::AcceptedBeyond), &[&date(t)])
                     }
-                    _ => i18n::acceptance_status(lang, c.status()).to_string(),
+                    _ => i18n::acceptance_status(lang, c.status).to_string(),
                 },
                 hcert::AcceptanceStatus::NotAccepted => {
-                    let rule = c.rules.iter().find(|r| r.outcome == "FAIL");
+                    let rule = c
+                        .rules
+                        .iter()
+                        .find(|r| r.outcome == hcert::RuleOutcome::Fail);
                     i18n::fill(
                         accept_text(lang, K::NotAcceptedRule),
                         &[rule.map_or("", |r| r.identifier.as_str())],
@@ -538,8 +506,8 @@ pub mod html {
                 }
                 hcert::AcceptanceStatus::CannotAssess => format!(
                     "{}: {}",
-                    i18n::acceptance_status(lang, c.status()),
-                    reason(lang, c)
+                    i18n::acceptance_status(lang, c.status),
+                    i18n::assessment_reason(lang, c.reason)
                 ),
             };
             let until = c
@@ -550,9 +518,9 @@ pub mod html {
             let _ = write!(
                 out,
                 r#"<li class="travel {}" data-country="{}" data-status="{}" data-until="{until}"><span class="title">{}</span> <span class="outcome">{}</span></li>"#,
-                class(&c.status),
+                class(c.status),
                 escape(&c.country),
-                escape(&c.status),
+                c.status.code(),
                 escape(&name(&c.country)),
                 escape(&line),
             );

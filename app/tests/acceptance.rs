@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use hcert::AcceptanceStatus::{Accepted, CannotAssess, NotAccepted};
+use hcert::AssessmentReason;
+use hcert::RuleOutcome::{Fail, Passed};
 use serde_json::{json, Value};
 use vaxpass_app::acceptance::{html, CountryAnswer, Engine, Reply, Request};
 
@@ -111,29 +114,29 @@ fn germany_accepts_a_complete_course_and_names_the_dose_age_rule_it_fails() {
     let engine = Engine::load(&rules, &sets).unwrap();
     let ok = one(&engine, &vaccination(30, 2, 2));
     assert_eq!(
-        (ok.status.as_str(), ok.reason.as_str()),
-        ("ACCEPTED", "RULES_ALL_PASSED"),
+        (ok.status, ok.reason),
+        (Accepted, AssessmentReason::AllPassed),
         "{:#?}",
         ok.rules
             .iter()
-            .filter(|r| r.outcome != "PASSED")
+            .filter(|r| r.outcome != Passed)
             .collect::<Vec<_>>()
     );
     assert!(ok.rules.iter().any(|r| r.identifier == "VR-DE-0003"));
-    assert!(ok.rules.iter().all(|r| r.outcome == "PASSED"));
+    assert!(ok.rules.iter().all(|r| r.outcome == Passed));
     // Five days after the last dose of the primary course: VR-DE-0003 (14 days) fails, is
     // listed first, and is described in English, as DE publishes no Vietnamese text.
     let early = one(&engine, &vaccination(5, 2, 2));
-    assert_eq!(early.status, "NOT_ACCEPTED");
+    assert_eq!(early.status, NotAccepted);
     assert_eq!(early.rules[0].identifier, "VR-DE-0003");
-    assert_eq!(early.rules[0].outcome, "FAIL");
+    assert_eq!(early.rules[0].outcome, Fail);
     assert_eq!(early.rules[0].lang, "en");
     assert!(early.rules[0].description.contains("14 days"));
     // The same certificate in English, ten days later (15 days after the dose).
     let mut later = vaccination(5, 2, 2);
     later.lang = "en".into();
     later.at += 10 * DAY;
-    assert_eq!(one(&engine, &later).status, "ACCEPTED");
+    assert_eq!(one(&engine, &later).status, Accepted);
 }
 
 #[test]
@@ -146,15 +149,15 @@ fn a_country_without_rules_cannot_be_assessed_and_never_accepts() {
     req.countries = vec!["jp".into()];
     let a = one(&engine, &req);
     assert_eq!(
-        (a.country.as_str(), a.status.as_str(), a.reason.as_str()),
-        ("JP", "CANNOT_ASSESS", "RULES_NONE_FOR_COUNTRY")
+        (a.country.as_str(), a.status, a.reason),
+        ("JP", CannotAssess, AssessmentReason::NoRulesForCountry)
     );
     assert!(a.rules.is_empty());
     // And with no rules published at all.
     let empty = Engine::load(br#"{"version": 1, "rules": []}"#, &sets).unwrap();
     assert!(empty.countries().is_empty());
     req.countries = vec!["DE".into()];
-    assert_eq!(one(&empty, &req).status, "CANNOT_ASSESS");
+    assert_eq!(one(&empty, &req).status, CannotAssess);
 }
 
 #[test]
@@ -188,10 +191,10 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
     let answers = engine.answer(&req);
     assert_eq!(answers.len(), with_rules);
     let de = answers.iter().find(|a| a.country == "DE").unwrap();
-    assert_eq!(de.status, "ACCEPTED");
+    assert_eq!(de.status, Accepted);
     // Until when: the day found must be accepted and the next day not (or the horizon
     // reached, still accepted).
-    for a in answers.iter().filter(|a| a.status == "ACCEPTED") {
+    for a in answers.iter().filter(|a| a.status == Accepted) {
         let mut probe = req.clone();
         probe.countries = vec![a.country.clone()];
         probe.until = false;
@@ -200,7 +203,7 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
                 probe.at = last;
                 assert_eq!(
                     one(&engine, &probe).status,
-                    "ACCEPTED",
+                    Accepted,
                     "{} on {}",
                     a.country,
                     date(last)
@@ -208,7 +211,7 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
                 probe.at = last + DAY;
                 assert_ne!(
                     one(&engine, &probe).status,
-                    "ACCEPTED",
+                    Accepted,
                     "{} after {}",
                     a.country,
                     date(last)
@@ -219,7 +222,7 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
                 probe.at = end;
                 assert_eq!(
                     one(&engine, &probe).status,
-                    "ACCEPTED",
+                    Accepted,
                     "{} at the end",
                     a.country
                 );
@@ -230,10 +233,10 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
     // Order: accepted first, then not accepted, then cannot assess.
     let ranks: Vec<u8> = answers
         .iter()
-        .map(|a| match a.status.as_str() {
-            "ACCEPTED" => 0,
-            "NOT_ACCEPTED" => 1,
-            _ => 2,
+        .map(|a| match a.status {
+            Accepted => 0,
+            NotAccepted => 1,
+            CannotAssess => 2,
         })
         .collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
@@ -242,8 +245,8 @@ fn the_traveller_view_covers_every_country_with_rules_and_says_until_when() {
     partial.countries.clear();
     let partial = engine.answer(&partial);
     let de = partial.iter().find(|a| a.country == "DE").unwrap();
-    assert_eq!(de.status, "NOT_ACCEPTED");
-    assert!(de.rules.iter().any(|r| r.outcome == "FAIL"));
+    assert_eq!(de.status, NotAccepted);
+    assert!(de.rules.iter().any(|r| r.outcome == Fail));
     // The destinations offered: every country code, the 12 with rules marked.
     let offered = engine.destinations();
     assert!(offered.len() > 200, "{}", offered.len());
@@ -292,11 +295,11 @@ fn the_markup_escapes_partner_text_and_carries_what_the_page_and_tests_read() {
     );
     let evil = CountryAnswer {
         country: "DE".into(),
-        status: "NOT_ACCEPTED".into(),
-        reason: "RULES_FAILED".into(),
+        status: NotAccepted,
+        reason: AssessmentReason::RuleFailed,
         rules: vec![vaxpass_app::acceptance::RuleLine {
             identifier: "VR-DE-0003".into(),
-            outcome: "FAIL".into(),
+            outcome: Fail,
             open_reason: None,
             description: "<script>alert(1)</script>".into(),
             lang: "en".into(),
