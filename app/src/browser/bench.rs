@@ -166,7 +166,7 @@ pub async fn acceptance(
             ("repeat", repeat.into()),
         ];
         let t0 = clock();
-        let html = scanner::ask("assess", &fields, &lists.rules, &lists.rule_value_sets)
+        let html = scanner::ask("assess", &fields, &lists)
             .await
             .unwrap_or_default();
         round.push(clock() - t0);

@@ -26,6 +26,8 @@ pub struct Scanner {
     next: Cell<u32>,
     /// Messages sent before the worker said it is ready would be lost: they wait here.
     queue: Rc<RefCell<Option<Vec<js_sys::Object>>>>,
+    /// The publication (sequence) whose rules this worker has been sent.
+    rules_sent: Cell<Option<u64>>,
 }
 
 thread_local! {
@@ -104,6 +106,7 @@ pub fn scanner() -> Result<Rc<Scanner>, String> {
         pending,
         next: Cell::new(1),
         queue,
+        rules_sent: Cell::new(None),
     });
     SCANNER.with(|slot| *slot.borrow_mut() = Some(s.clone()));
     Ok(s)
@@ -147,28 +150,47 @@ async fn request(fields: &[(&str, JsValue)]) -> Option<JsValue> {
 }
 
 /// Asks the worker (which holds the CertLogic engine, see `acceptance`) for markup: `kind`
-/// "assess" or "destinations", with `fields` and the publication's rules and value sets. The
-/// certificate text goes to the page's own worker, nowhere else. `None` if the worker could
-/// not answer.
-pub async fn ask(
-    kind: &str,
-    fields: &[(&str, JsValue)],
-    rules: &[u8],
-    value_sets: &[u8],
-) -> Option<String> {
-    let mut all = vec![
-        ("kind", JsValue::from(kind)),
-        ("rules", String::from_utf8_lossy(rules).as_ref().into()),
-        (
-            "valuesets",
-            String::from_utf8_lossy(value_sets).as_ref().into(),
-        ),
-    ];
-    all.extend(fields.iter().cloned());
-    let data = request(&all).await?;
-    js_sys::Reflect::get(&data, &"html".into())
-        .ok()?
-        .as_string()
+/// "assess" or "destinations", with `fields`, about the rules of `lists`. The rules and value
+/// sets (a few hundred KB) are sent once per publication, not with every question; a worker
+/// that no longer holds them (restarted, or sent newer ones meanwhile) answers without markup
+/// and gets them again. The certificate's data goes to the page's own worker, nowhere else.
+/// `None` if the worker could not answer.
+pub async fn ask(kind: &str, fields: &[(&str, JsValue)], lists: &hcert::Lists) -> Option<String> {
+    let sc = scanner().ok()?;
+    let mut with_rules = sc.rules_sent.get() != Some(lists.sequence);
+    loop {
+        let mut all = vec![
+            ("kind", JsValue::from(kind)),
+            ("publication", JsValue::from(lists.sequence as f64)),
+        ];
+        if with_rules {
+            all.push((
+                "rules",
+                String::from_utf8_lossy(&lists.rules).as_ref().into(),
+            ));
+            all.push((
+                "valuesets",
+                String::from_utf8_lossy(&lists.rule_value_sets)
+                    .as_ref()
+                    .into(),
+            ));
+        }
+        all.extend(fields.iter().cloned());
+        let data = request(&all).await?;
+        if let Some(html) = js_sys::Reflect::get(&data, &"html".into())
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            if with_rules {
+                sc.rules_sent.set(Some(lists.sequence));
+            }
+            return Some(html);
+        }
+        if with_rules {
+            return None;
+        }
+        with_rules = true;
+    }
 }
 
 /// Sends RGBA pixels (an `ArrayBuffer`, transferred) to the scanner and awaits its answer.

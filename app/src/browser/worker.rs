@@ -17,33 +17,39 @@ fn field(data: &JsValue, key: &str) -> JsValue {
 }
 
 thread_local! {
-    /// The engine of the rules last sent, with the bytes it was built from.
-    static ENGINE: RefCell<Option<(String, String, Engine)>> = const { RefCell::new(None) };
+    /// The engine of the publication whose rules were sent last (by sequence number), or why
+    /// its rules could not be read.
+    static ENGINE: RefCell<Option<(f64, Result<Engine, String>)>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with the engine for the `rules` and `valuesets` texts of `data` (parsed once per
-/// publication), or returns why there is none.
-fn with_engine<T>(data: &JsValue, f: impl FnOnce(&Engine) -> T) -> Result<T, String> {
-    let text = |k: &str| field(data, k).as_string().unwrap_or_default();
-    let (rules, sets) = (text("rules"), text("valuesets"));
+/// Runs `f` with the engine of the message's `publication`, built from the `rules` and
+/// `valuesets` texts when the message carries them (the page sends them once per
+/// publication). `None` when the worker does not hold that publication's rules: the page
+/// then sends them. `Some(Err)`: they could not be read.
+fn with_engine<T>(data: &JsValue, f: impl FnOnce(&Engine) -> T) -> Option<Result<T, String>> {
+    let publication = field(data, "publication").as_f64()?;
     ENGINE.with(|slot| {
         let mut slot = slot.borrow_mut();
-        if !matches!(&*slot, Some((r, s, _)) if *r == rules && *s == sets) {
-            *slot = None;
-            let engine = Engine::load(rules.as_bytes(), sets.as_bytes())?;
-            *slot = Some((rules, sets, engine));
+        if let (Some(rules), Some(sets)) = (
+            field(data, "rules").as_string(),
+            field(data, "valuesets").as_string(),
+        ) {
+            *slot = Some((publication, Engine::load(rules.as_bytes(), sets.as_bytes())));
         }
         match slot.as_ref() {
-            Some((_, _, engine)) => Ok(f(engine)),
-            None => Err("no rules".into()),
+            Some((p, engine)) if *p == publication => {
+                Some(engine.as_ref().map(f).map_err(Clone::clone))
+            }
+            _ => None,
         }
     })
 }
 
-/// `{payload, iss, exp, iat, kid, countries, region, at, lang, until, published, rules,
-/// valuesets}` in (see `acceptance::Certificate`); the markup of
-/// the answer (`#acceptance` for one country, `#travel-list` for all) out.
-fn assess(data: &JsValue, now: &dyn Fn() -> f64) -> String {
+/// `{payload, iss, exp, iat, kid, countries, region, at, lang, until, published,
+/// publication, rules?, valuesets?}` in (see `acceptance::Certificate`); the markup of the
+/// answer (`#acceptance` for one country, `#travel-list` for all) out, or `None` when this
+/// publication's rules are not held.
+fn assess(data: &JsValue, now: &dyn Fn() -> f64) -> Option<String> {
     let text = |k: &str| field(data, k).as_string().unwrap_or_default();
     let secs = |k: &str| hcert::UnixTime(field(data, k).as_f64().unwrap_or(0.0) as i64);
     let lang = Lang::from_code(&text("lang")).unwrap_or(Lang::En);
@@ -77,49 +83,51 @@ fn assess(data: &JsValue, now: &dyn Fn() -> f64) -> String {
             answers: answers.unwrap_or_default(),
             ms: (now() - t0) / f64::from(repeat),
         }
-    })
+    })?
     .unwrap_or_else(|e| Reply {
         answers: Vec::new(),
         error: Some(e),
         ms: 0.0,
     });
     let name = crate::browser::dom::country_namer(lang);
-    if traveller {
+    Some(if traveller {
         html::traveller(lang, &reply, &name)
     } else {
         html::answer(lang, &reply, secs("published"), at, &name)
-    }
+    })
 }
 
-/// `{lang, selected, rules, valuesets}` in; the destination chooser's options out.
-fn destinations(data: &JsValue) -> String {
+/// `{lang, selected, publication, rules?, valuesets?}` in; the destination chooser's options
+/// out, or `None` when this publication's rules are not held.
+fn destinations(data: &JsValue) -> Option<String> {
     let lang =
         Lang::from_code(&field(data, "lang").as_string().unwrap_or_default()).unwrap_or(Lang::En);
     let selected = field(data, "selected")
         .as_string()
         .filter(|s| !s.is_empty());
-    let offered = with_engine(data, Engine::destinations).unwrap_or_default();
-    html::options(
+    let offered = with_engine(data, Engine::destinations)?.unwrap_or_default();
+    Some(html::options(
         lang,
         &offered,
         selected.as_deref(),
         &crate::browser::dom::country_namer(lang),
-    )
+    ))
 }
 
 fn handle(data: &JsValue, now: &dyn Fn() -> f64) -> Object {
     let reply = Object::new();
     let _ = Reflect::set(&reply, &"id".into(), &field(data, "id"));
-    match field(data, "kind").as_string().as_deref() {
-        Some("assess") => {
-            let _ = Reflect::set(&reply, &"html".into(), &assess(data, now).into());
-            return reply;
+    let markup = match field(data, "kind").as_string().as_deref() {
+        Some("assess") => Some(assess(data, now)),
+        Some("destinations") => Some(destinations(data)),
+        _ => None,
+    };
+    if let Some(markup) = markup {
+        // No `html`: the page sends this publication's rules and asks again.
+        if let Some(h) = markup {
+            let _ = Reflect::set(&reply, &"html".into(), &h.into());
         }
-        Some("destinations") => {
-            let _ = Reflect::set(&reply, &"html".into(), &destinations(data).into());
-            return reply;
-        }
-        _ => {}
+        return reply;
     }
     let width = field(data, "width").as_f64().unwrap_or(0.0) as u32;
     let height = field(data, "height").as_f64().unwrap_or(0.0) as u32;

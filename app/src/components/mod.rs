@@ -88,14 +88,7 @@ pub fn App() -> impl IntoView {
         };
         spawn_local(async move {
             let fields = [("lang", l.code().into()), ("selected", selected.into())];
-            if let Some(h) = scanner::ask(
-                "destinations",
-                &fields,
-                &lists.rules,
-                &lists.rule_value_sets,
-            )
-            .await
-            {
+            if let Some(h) = scanner::ask("destinations", &fields, &lists).await {
                 options_html.set(h);
             }
         });
@@ -137,7 +130,7 @@ pub fn App() -> impl IntoView {
             ("lang", lang.get_untracked().code().into()),
             ("until", until.into()),
         ];
-        scanner::ask("assess", &fields, &lists.rules, &lists.rule_value_sets).await
+        scanner::ask("assess", &fields, &lists).await
     };
     let show_acceptance = move || {
         let Some(dest) = destination.get_untracked() else {
