@@ -4,31 +4,14 @@
 //! when absent).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-
 use hcert::AcceptanceStatus::{Accepted, CannotAssess, NotAccepted};
 use hcert::AssessmentReason;
 use hcert::RuleOutcome::{Fail, Passed};
 use serde_json::{json, Value};
 use vaxpass_app::acceptance::{html, CountryAnswer, Engine, Reply, Request};
+use vaxpass_testkit::shared::reference_data as data_dir;
 
 const DAY: i64 = 86_400;
-
-fn data_dir(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("VAXPASS_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let dir = root.join("reference/data").join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "\n========== SKIP: shared reference data not found at {} (set VAXPASS_SHARED_DIR) ==========\n",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// `rules/rules.json` and `rules/valuesets.json` as `vaxpass publish` writes them, from the
 /// shared business rules and value sets.

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 use hcert::{Index, TrustAnchor, UnixTime};
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
+use vaxpass_testkit::shared::reference_data;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
 
@@ -30,24 +31,6 @@ fn ok(args: &[&str]) -> String {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// `<shared>/reference/data/<sub>`, or `None` after a loud SKIP line when it is absent.
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("VAXPASS_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("reference/data")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "\n========== SKIP: shared reference data not found at {} (set VAXPASS_SHARED_DIR) ==========\n",
-            dir.display()
-        );
-        None
-    }
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -92,8 +75,8 @@ fn rules_and_value_sets_are_published_signed_and_indexed() {
     ok(&["keys", "init", "--dir", s(&keys)]);
     let out = dir.join("out");
     let mut args = vec!["publish", "--keys", s(&keys), "--out", s(&out)];
-    let rules_dir = shared("business-rules");
-    let sets_dir = shared("valuesets");
+    let rules_dir = reference_data("business-rules");
+    let sets_dir = reference_data("valuesets");
     if let (Some(r), Some(v)) = (&rules_dir, &sets_dir) {
         args.extend(["--extra-rules", s(r), "--value-sets", s(v)]);
     }

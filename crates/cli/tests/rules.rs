@@ -10,25 +10,9 @@ use std::process::{Command, Output};
 use hcert::UnixTime;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
+use vaxpass_testkit::shared::reference_data as data_dir;
 
-/// `<shared>/reference/data/<sub>`, or `None` after a loud SKIP line when it is absent.
-fn data_dir(sub: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("VAXPASS_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("reference/data")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "\n========== SKIP: shared reference data not found at {} (set VAXPASS_SHARED_DIR) ==========\n",
-            dir.display()
-        );
-        None
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
 
 fn vaxpass(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().unwrap()

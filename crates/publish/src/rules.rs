@@ -554,28 +554,14 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
     use hcert::MAX_RULE_BYTES;
-
-    /// `<shared>/reference/data/<sub>`, or `None` after a loud SKIP line.
-    fn shared(sub: &str) -> Option<PathBuf> {
-        let dir = std::env::var_os("VAXPASS_SHARED_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-            .join("reference/data")
-            .join(sub);
-        if dir.is_dir() {
-            Some(dir)
-        } else {
-            eprintln!(
-                "\n========== SKIP: shared reference data not found at {} (set VAXPASS_SHARED_DIR) ==========\n",
-                dir.display()
-            );
-            None
-        }
-    }
+    use vaxpass_testkit::shared::reference_data;
 
     #[test]
     fn every_shared_rule_and_value_set_is_accepted() {
-        let (Some(rules), Some(sets)) = (shared("business-rules"), shared("valuesets")) else {
+        let (Some(rules), Some(sets)) = (
+            reference_data("business-rules"),
+            reference_data("valuesets"),
+        ) else {
             return;
         };
         let bundle = Bundle::load(None, std::slice::from_ref(&rules), &[sets], now()).unwrap();
