@@ -159,6 +159,29 @@ async function startServer(trustLists) {
   return { srv, url };
 }
 
+// `body(page)` on a fresh browser profile opened at a second server of `tree`; the server
+// stops afterwards, whatever happens.
+async function onSecondServer(tree, body) {
+  const { srv, url } = await startServer(tree);
+  try {
+    const ctx = await newContext();
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto(`${url}/`);
+    await body(page);
+  } finally {
+    srv.kill('SIGTERM');
+  }
+}
+
+// A copy of the published tree in WORK/`name`, changed by `mutate(dir)` after signing.
+function tamperedCopy(name, mutate) {
+  const dir = path.join(WORK, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(fs.realpathSync(path.join(WORK, 'published', 'current')), dir, { recursive: true });
+  mutate(dir);
+  return dir;
+}
+
 before(async () => {
   // A certificate issued by `vaxpass issue` with the test key store.
   const issued = path.join(WORK, 'issued');
@@ -316,26 +339,19 @@ test('acceptance: DE accepts after 14 days and names VR-DE-0003 before; no rules
 
 test('acceptance: a rules file changed after signing is refused, and nothing verifies as valid', { skip: !HAVE_RULES, timeout: 180_000 }, async () => {
   currentTest = 'rules-tampered';
-  const tampered = path.join(WORK, 'published-rules-tampered');
-  fs.rmSync(tampered, { recursive: true, force: true });
-  fs.cpSync(fs.realpathSync(path.join(WORK, 'published', 'current')), tampered, { recursive: true });
-  const file = path.join(tampered, 'rules', 'rules.json');
-  const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const r = rules.rules.find((x) => x.Identifier === 'VR-DE-0003');
-  r.Logic = true; // a rule that always passes
-  fs.writeFileSync(file, JSON.stringify(rules));
-  for (const ext of ['.gz', '.br']) fs.rmSync(file + ext, { force: true });
-  const { srv, url } = await startServer(tampered);
-  try {
-    const ctx = await newContext();
-    const t = ctx.pages()[0] || await ctx.newPage();
-    await t.goto(`${url}/`);
+  const tampered = tamperedCopy('published-rules-tampered', (dir) => {
+    const file = path.join(dir, 'rules', 'rules.json');
+    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const r = rules.rules.find((x) => x.Identifier === 'VR-DE-0003');
+    r.Logic = true; // a rule that always passes
+    fs.writeFileSync(file, JSON.stringify(rules));
+    for (const ext of ['.gz', '.br']) fs.rmSync(file + ext, { force: true });
+  });
+  await onSecondServer(tampered, async (t) => {
     await t.waitForSelector('#lists-status[data-state="failed"]', { timeout: 30_000 });
     assert.equal(await t.getAttribute('#lists-status', 'data-code'), 'TRUST_LIST_DIGEST_MISMATCH');
     assert.equal(await pasteAndVerify(t, second.hc1), 'cannot-verify');
-  } finally {
-    srv.kill('SIGTERM');
-  }
+  });
 });
 
 test('3. a QR image from the member states\' suite, uploaded with ?at=, gets the suite\'s outcome', { skip: !HAVE_SUITE, timeout: 180_000 }, async () => {
@@ -460,11 +476,7 @@ test('an expired trust list is said plainly and nothing verifies as valid', { ti
   fs.rmSync(stale, { recursive: true, force: true });
   const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   run('publish', '--keys', path.join(WORK, 'keys'), '--out', stale, '--now', tenDaysAgo, '--valid-days', '7');
-  const { srv, url } = await startServer(stale);
-  try {
-    const ctx = await newContext();
-    const p = ctx.pages()[0] || await ctx.newPage();
-    await p.goto(`${url}/`);
+  await onSecondServer(stale, async (p) => {
     await p.waitForSelector('#lists-status[data-state="expired"]', { timeout: 30_000 });
     assert.match(await p.innerText('#lists-status'), /expired on/);
     assert.equal(await p.getAttribute('#lists-status', 'data-code'), 'TRUST_LIST_EXPIRED');
@@ -472,9 +484,7 @@ test('an expired trust list is said plainly and nothing verifies as valid', { ti
     await p.click('#lang-vi');
     assert.match(await p.innerText('#lists-status'), /hết hạn/);
     await p.click('#lang-en');
-  } finally {
-    srv.kill('SIGTERM');
-  }
+  });
 });
 
 test('lists past their planned update say so, and expired revocation data blocks VALID', { timeout: 180_000 }, async () => {
@@ -485,11 +495,7 @@ test('lists past their planned update say so, and expired revocation data blocks
   fs.rmSync(old, { recursive: true, force: true });
   const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   run('publish', '--keys', path.join(WORK, 'keys'), '--out', old, '--now', threeDaysAgo, '--update-hours', '24');
-  const { srv, url } = await startServer(old);
-  try {
-    const ctx = await newContext();
-    const p = ctx.pages()[0] || await ctx.newPage();
-    await p.goto(`${url}/`);
+  await onSecondServer(old, async (p) => {
     await p.waitForSelector('#lists-status[data-state="ready"]', { timeout: 30_000 });
     assert.equal(await p.getAttribute('#lists-status', 'data-stale'), 'true');
     assert.match(await p.innerText('#lists-stale'), /past their planned update/);
@@ -500,9 +506,7 @@ test('lists past their planned update say so, and expired revocation data blocks
     await p.click('#lang-vi');
     assert.match(await p.innerText('#revocation-expired'), /Dữ liệu thu hồi đã hết hạn/);
     await p.click('#lang-en');
-  } finally {
-    srv.kill('SIGTERM');
-  }
+  });
 });
 
 test('8. revoke → publish → the portal shows REVOKED after its refresh, also offline; tampered revocation data is refused', { timeout: 240_000 }, async () => {
@@ -562,24 +566,17 @@ test('8. revoke → publish → the portal shows REVOKED after its refresh, also
 
   // The same tree with one byte of the revocation filter changed, on a second server: the
   // portal refuses the lists and verifies nothing as valid.
-  const tampered = path.join(WORK, 'published-tampered');
-  fs.rmSync(tampered, { recursive: true, force: true });
-  fs.cpSync(fs.realpathSync(path.join(published, 'current')), tampered, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(tampered, 'revocation', 'filter.json'), 'utf8'));
-  const slice = path.join(tampered, manifest.slices[0].path);
-  const bytes = fs.readFileSync(slice); bytes[bytes.length - 1] ^= 0x5a; fs.writeFileSync(slice, bytes);
-  const { srv, url } = await startServer(tampered);
-  try {
-    const ctx = await newContext();
-    const t = ctx.pages()[0] || await ctx.newPage();
-    await t.goto(`${url}/`);
+  const tampered = tamperedCopy('published-tampered', (dir) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'revocation', 'filter.json'), 'utf8'));
+    const slice = path.join(dir, manifest.slices[0].path);
+    const bytes = fs.readFileSync(slice); bytes[bytes.length - 1] ^= 0x5a; fs.writeFileSync(slice, bytes);
+  });
+  await onSecondServer(tampered, async (t) => {
     await t.waitForSelector('#lists-status[data-state="failed"]', { timeout: 30_000 });
     assert.equal(await t.getAttribute('#lists-status', 'data-code'), 'TRUST_LIST_DIGEST_MISMATCH');
     assert.equal(await pasteAndVerify(t, valid), 'cannot-verify');
     assert.equal(await pasteAndVerify(t, second.hc1), 'cannot-verify');
-  } finally {
-    srv.kill('SIGTERM');
-  }
+  });
   page = p;
 });
 
