@@ -34,6 +34,15 @@ pub enum Command {
     Issue(IssueArgs),
     /// Write realistic synthetic vaccination records (for tests and benchmarks).
     GenRecords(GenRecordsArgs),
+    /// Match vaccination records against the population registry: one class per record,
+    /// a correction worklist per vaccination site, and the verified records for
+    /// `issue --only-verified` (docs/reconcile.md).
+    #[cfg(feature = "reconcile")]
+    Reconcile(ReconcileArgs),
+    /// Write a synthetic population registry for a records file, with known faults and the
+    /// truth (for tests and benchmarks of `reconcile`).
+    #[cfg(feature = "reconcile")]
+    GenRegistry(GenRegistryArgs),
     /// Publish the signed static API (trust lists, value sets, index) atomically.
     Publish(PublishArgs),
     /// Revoke certificates (by UVCI, or a file of UVCIs, `HC1:` texts or certificates.jsonl
@@ -258,6 +267,67 @@ pub struct IssueArgs {
     /// Milliseconds between durable checkpoints (what a crash can lose and redo).
     #[arg(long, default_value_t = 1500)]
     pub checkpoint_ms: u64,
+    /// Issue only the records that `vaxpass reconcile --out DIR` verified against the
+    /// population registry for this very input; the others are rejected.
+    #[arg(long, value_name = "DIR")]
+    pub only_verified: Option<PathBuf>,
+}
+
+/// Join algorithm of `reconcile`.
+#[cfg(feature = "reconcile")]
+#[derive(Clone, Copy, ValueEnum)]
+pub enum JoinArg {
+    /// Hash join while both inputs fit in half the memory limit, sort-merge beyond.
+    Auto,
+    /// In-memory hash join.
+    Hash,
+    /// Sort-merge join, spilling to disk.
+    SortMerge,
+}
+
+/// Arguments of `reconcile`.
+#[cfg(feature = "reconcile")]
+#[derive(clap::Args)]
+pub struct ReconcileArgs {
+    /// Vaccination records (the `issue` input: CSV or JSON Lines).
+    #[arg(long)]
+    pub records: PathBuf,
+    /// Population registry extract (CSV or JSON Lines; docs/registry.md).
+    #[arg(long)]
+    pub registry: PathBuf,
+    /// Output directory: summary.json, verified.jsonl, worklists/, registry_problems.jsonl.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Engine threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Memory the engine may use, in MiB; sorts and the sort-merge join spill beyond it.
+    #[arg(long, default_value_t = 4096)]
+    pub memory_mib: usize,
+    /// Join algorithm.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub join: JoinArg,
+}
+
+/// Arguments of `gen-registry`.
+#[cfg(feature = "reconcile")]
+#[derive(clap::Args)]
+pub struct GenRegistryArgs {
+    /// A `gen-records` file to build the registry for (else --count records are generated).
+    #[arg(long, conflicts_with = "count", required_unless_present = "count")]
+    pub records: Option<PathBuf>,
+    /// Records to generate.
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Output directory: records.csv, registry.csv (or .jsonl), truth.jsonl.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Random seed (same seed, same output).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the registry as JSON Lines.
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 /// Arguments of `gen-records`.

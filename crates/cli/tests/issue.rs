@@ -10,34 +10,14 @@ use std::time::{Duration, Instant};
 use hcert::Certificate;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
+mod common;
+use common::{json_lines, ok, s, tmp, BIN};
+
 const ISSUED_AT: &str = "2022-07-01T08:00:00Z";
-
-fn vaxpass(args: &[&str]) -> std::process::Output {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "vaxpass {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("vaxpass-issue-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn keys(dir: &Path, alg: &str) -> PathBuf {
     let k = dir.join("keys");
-    vaxpass(&[
+    ok(&[
         "keys",
         "init",
         "--dir",
@@ -48,14 +28,6 @@ fn keys(dir: &Path, alg: &str) -> PathBuf {
         "2022-01-01T00:00:00Z",
     ]);
     k
-}
-
-fn lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 fn read_cert(path: &Path) -> Certificate {
@@ -131,7 +103,7 @@ fn key_store_profile_and_permissions() {
     assert_eq!(tl.extended_key_usage, None);
 
     // A signer restricted to one type; rotation by activating it.
-    vaxpass(&[
+    ok(&[
         "keys",
         "add-signer",
         "--dir",
@@ -142,14 +114,14 @@ fn key_store_profile_and_permissions() {
         "--valid-from",
         "2022-01-01T00:00:00Z",
     ]);
-    let list = vaxpass(&["keys", "list", "--dir", s(&k), "--json"]);
+    let list = ok(&["keys", "list", "--dir", s(&k), "--json"]);
     let list: Value = serde_json::from_slice(&list.stdout).unwrap();
     let signers = list["signers"].as_array().unwrap();
     assert_eq!(signers.len(), 2);
     let active: Vec<&Value> = signers.iter().filter(|s| s["active"] == true).collect();
     assert_eq!(active.len(), 1);
     assert_eq!(active[0]["types"], serde_json::json!(["t"]));
-    let text = String::from_utf8(vaxpass(&["keys", "list", "--dir", s(&k)]).stdout).unwrap();
+    let text = String::from_utf8(ok(&["keys", "list", "--dir", s(&k)]).stdout).unwrap();
     assert!(!text.contains("PRIVATE"), "listing never prints keys");
 
     // Refusals: an existing key store, and any directory that gets published or served.
@@ -192,7 +164,7 @@ fn issuing_accounts_for_every_record() {
     let dir = tmp("e2e");
     let k = keys(&dir, "ES256");
     let input = dir.join("records.csv");
-    vaxpass(&[
+    ok(&[
         "gen-records",
         "--count",
         "600",
@@ -204,7 +176,7 @@ fn issuing_accounts_for_every_record() {
         s(&input),
     ]);
     let out = dir.join("out");
-    vaxpass(&[
+    ok(&[
         "issue",
         "--keys",
         s(&k),
@@ -219,8 +191,8 @@ fn issuing_accounts_for_every_record() {
         "--threads",
         "2",
     ]);
-    let certs = lines(&out.join("certificates.jsonl"));
-    let rejects = lines(&out.join("rejects.jsonl"));
+    let certs = json_lines(&out.join("certificates.jsonl"));
+    let rejects = json_lines(&out.join("rejects.jsonl"));
     let summary: Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(certs.len() + rejects.len(), 600);
@@ -309,7 +281,7 @@ fn issuing_accounts_for_every_record() {
     }
     // The published `vaxpass verify` accepts them.
     let hc1 = certs[0]["hc1"].as_str().unwrap();
-    vaxpass(&[
+    ok(&[
         "verify",
         hc1,
         "--trust",
@@ -320,7 +292,7 @@ fn issuing_accounts_for_every_record() {
 
     // A second run on the same input mints the same UVCIs for the same records.
     let out2 = dir.join("out2");
-    vaxpass(&[
+    ok(&[
         "issue",
         "--keys",
         s(&k),
@@ -331,7 +303,7 @@ fn issuing_accounts_for_every_record() {
         "--issued-at",
         "2022-07-02T00:00:00Z",
     ]);
-    let again: BTreeMap<String, String> = lines(&out2.join("certificates.jsonl"))
+    let again: BTreeMap<String, String> = json_lines(&out2.join("certificates.jsonl"))
         .iter()
         .map(|c| {
             (
@@ -371,7 +343,7 @@ fn ps256_issuing() {
     let (_, dsc) = signer_cert(&k);
     assert_eq!(dsc.public_key.kind, hcert::KeyKind::Rsa { bits: 2048 });
     let input = dir.join("records.jsonl");
-    vaxpass(&[
+    ok(&[
         "gen-records",
         "--count",
         "40",
@@ -381,7 +353,7 @@ fn ps256_issuing() {
         s(&input),
     ]);
     let out = dir.join("out");
-    vaxpass(&[
+    ok(&[
         "issue",
         "--keys",
         s(&k),
@@ -394,7 +366,7 @@ fn ps256_issuing() {
         "--qr",
         "svg",
     ]);
-    let certs = lines(&out.join("certificates.jsonl"));
+    let certs = json_lines(&out.join("certificates.jsonl"));
     assert_eq!(certs.len(), 40);
     let mut trust = hcert::TrustStore::new();
     trust.add(dsc, None);
@@ -422,7 +394,10 @@ fn certificate_set(
 ) -> BTreeMap<String, (String, String, String, String)> {
     let at = hcert::UnixTime::parse_rfc3339(ISSUED_AT).unwrap();
     let mut set = BTreeMap::new();
-    for (i, c) in lines(&out.join("certificates.jsonl")).iter().enumerate() {
+    for (i, c) in json_lines(&out.join("certificates.jsonl"))
+        .iter()
+        .enumerate()
+    {
         let hc1 = c["hc1"].as_str().unwrap();
         // Every payload is compared; signatures are checked on a sample (the issuer
         // self-checks too, and the other tests verify every certificate they make).
@@ -454,7 +429,7 @@ fn resume_after_kill_equals_an_uninterrupted_run() {
     let k = keys(&dir, "ES256");
     let input = dir.join("records.csv");
     let count = 80_000;
-    vaxpass(&[
+    ok(&[
         "gen-records",
         "--count",
         &count.to_string(),
@@ -557,7 +532,7 @@ fn resume_after_kill_equals_an_uninterrupted_run() {
         std::fs::read(out.join("rejects.jsonl")).unwrap(),
         "rejects are byte-identical"
     );
-    let rejected = lines(&out.join("rejects.jsonl")).len();
+    let rejected = json_lines(&out.join("rejects.jsonl")).len();
     assert_eq!(a.len() + rejected, count);
     let summary: Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();

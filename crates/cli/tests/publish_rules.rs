@@ -6,38 +6,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use hcert::{Index, TrustAnchor, UnixTime};
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 use vaxpass_testkit::shared::reference_data;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
-
-fn vaxpass(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
+mod common;
+use common::{run, s, tmp};
 
 fn ok(args: &[&str]) -> String {
-    let out = vaxpass(args);
+    let out = run(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vaxpass-rules-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn now() -> UnixTime {
@@ -70,7 +55,7 @@ const VN_RULES: usize = 5;
 
 #[test]
 fn rules_and_value_sets_are_published_signed_and_indexed() {
-    let dir = temp("published");
+    let dir = tmp("published");
     let keys = dir.join("keys");
     ok(&["keys", "init", "--dir", s(&keys)]);
     let out = dir.join("out");
@@ -233,7 +218,7 @@ fn rule(id: &str, logic: Value) -> Value {
 
 #[test]
 fn bad_rules_are_refused_with_their_file_and_nothing_is_published() {
-    let dir = temp("bad");
+    let dir = tmp("bad");
     let keys = dir.join("keys");
     ok(&["keys", "init", "--dir", s(&keys)]);
     let good = dir.join("good.json");
@@ -294,7 +279,7 @@ fn bad_rules_are_refused_with_their_file_and_nothing_is_published() {
         let file = dir.join(name);
         std::fs::write(&file, body).unwrap();
         let out = dir.join(format!("out-{name}"));
-        let r = vaxpass(&[
+        let r = run(&[
             "publish",
             "--keys",
             s(&keys),
@@ -337,7 +322,7 @@ fn bad_rules_are_refused_with_their_file_and_nothing_is_published() {
         serde_json::to_vec(&unknown).unwrap(),
     )
     .unwrap();
-    let r = vaxpass(&[
+    let r = run(&[
         "publish",
         "--keys",
         s(&keys),
@@ -359,7 +344,7 @@ fn bad_rules_are_refused_with_their_file_and_nothing_is_published() {
 #[test]
 fn viet_nam_rule_tests_pass() {
     let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../publish/data/rules");
-    let out = vaxpass(&["rules", "test", s(&rules)]);
+    let out = run(&["rules", "test", s(&rules)]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}");

@@ -5,18 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use hcert::UnixTime;
 use serde_json::{json, Value};
 
 use vaxpass_testkit::shared::reference_data as data_dir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
-
-fn vaxpass(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
+mod common;
+use common::run;
 
 fn last_line(out: &Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -30,7 +27,7 @@ fn certlogic_suite_agrees_on_every_assertion_not_skipped() {
     let Some(dir) = data_dir("certlogic") else {
         return;
     };
-    let out = vaxpass(&["rules", "certlogic-suite", dir.to_str().unwrap()]);
+    let out = run(&["rules", "certlogic-suite", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     // testSuite: 14 files, 232 assertions; 14 are skipped by the suite's own directives
     // (patched-reduce.json skipped as a whole: 10; ins-with-nulls.json: 4), so 218 run. The
@@ -58,14 +55,14 @@ fn business_rules_tests_all_agree() {
     let Some(dir) = data_dir("business-rules") else {
         return;
     };
-    let out = vaxpass(&["rules", "test", dir.to_str().unwrap()]);
+    let out = run(&["rules", "test", dir.to_str().unwrap()]);
     // 128 rules with tests; MT's rule folders without rule.json are not part of the tests.
     assert_eq!(last_line(&out), "877 passed, 0 failed");
     assert_eq!(out.status.code(), Some(0));
     // One country's folder and one rule's folder work too.
-    let out = vaxpass(&["rules", "test", dir.join("DE").to_str().unwrap()]);
+    let out = run(&["rules", "test", dir.join("DE").to_str().unwrap()]);
     assert!(last_line(&out).ends_with(" passed, 0 failed"));
-    let out = vaxpass(&["rules", "test", dir.join("DE/VR-DE-0001").to_str().unwrap()]);
+    let out = run(&["rules", "test", dir.join("DE/VR-DE-0001").to_str().unwrap()]);
     assert!(last_line(&out).ends_with(" passed, 0 failed"));
 }
 
@@ -94,7 +91,7 @@ fn a_disagreeing_rule_test_is_named_and_exits_1() {
     )
     .unwrap();
     std::fs::write(rule_dir.join("tests/broken.json"), b"{").unwrap();
-    let out = vaxpass(&["rules", "test", tmp.to_str().unwrap()]);
+    let out = run(&["rules", "test", tmp.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     std::fs::remove_dir_all(&tmp).unwrap();
     assert!(
@@ -116,8 +113,8 @@ fn a_disagreeing_rule_test_is_named_and_exits_1() {
 fn a_folder_without_rules_is_a_usage_error() {
     let tmp = std::env::temp_dir().join(format!("vaxpass-rules-empty-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    let out = vaxpass(&["rules", "test", tmp.to_str().unwrap()]);
-    let out2 = vaxpass(&["rules", "certlogic-suite", tmp.to_str().unwrap()]);
+    let out = run(&["rules", "test", tmp.to_str().unwrap()]);
+    let out2 = run(&["rules", "certlogic-suite", tmp.to_str().unwrap()]);
     std::fs::remove_dir_all(&tmp).unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(out2.status.code(), Some(2));
@@ -190,7 +187,7 @@ fn verify_answers_acceptance_for_the_country_of_arrival() {
         if json {
             args.push("--json");
         }
-        vaxpass(&args)
+        run(&args)
     };
 
     // Complete: every DE rule is met.
@@ -238,7 +235,7 @@ fn verify_answers_acceptance_for_the_country_of_arrival() {
         .iter()
         .all(|r| r["description"].as_str().unwrap().len() >= 20));
     assert_eq!(out.status.code(), Some(1));
-    let out = vaxpass(&[
+    let out = run(&[
         "--lang",
         "vi",
         "verify",
@@ -275,7 +272,7 @@ fn verify_answers_acceptance_for_the_country_of_arrival() {
         "{text}"
     );
     // No --rules at all: the same.
-    let out = vaxpass(&[
+    let out = run(&[
         "verify",
         &hc1[0],
         "--trust",
@@ -287,7 +284,7 @@ fn verify_answers_acceptance_for_the_country_of_arrival() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["acceptance"]["status"], "CANNOT_ASSESS");
     // Without --country, no acceptance is given and the exit code is authenticity's.
-    let out = vaxpass(&["verify", &hc1[0], "--trust", pem, "--json"]);
+    let out = run(&["verify", &hc1[0], "--trust", pem, "--json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("acceptance").is_none());
     std::fs::remove_dir_all(&dir).unwrap();

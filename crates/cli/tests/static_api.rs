@@ -19,20 +19,8 @@ use sha2::{Digest as _, Sha256};
 use tower::ServiceExt as _;
 use vaxpass_server as serve;
 
-const BIN: &str = env!("CARGO_BIN_EXE_vaxpass");
-
-fn vaxpass(args: &[&str]) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+mod common;
+use common::{ok, s, BIN};
 
 struct Fixture {
     dir: PathBuf,
@@ -46,9 +34,9 @@ fn fixture(name: &str) -> Fixture {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let keys = dir.join("keys");
-    vaxpass(&["keys", "init", "--dir", s(&keys)]);
+    ok(&["keys", "init", "--dir", s(&keys)]);
     let published = dir.join("published");
-    vaxpass(&["publish", "--keys", s(&keys), "--out", s(&published)]);
+    ok(&["publish", "--keys", s(&keys), "--out", s(&published)]);
     let app = dir.join("app");
     std::fs::create_dir_all(&app).unwrap();
     std::fs::write(
@@ -641,7 +629,7 @@ fn atomic_republish_while_clients_download() {
         .collect();
     for _ in 0..3 {
         std::thread::sleep(std::time::Duration::from_millis(700));
-        vaxpass(&["publish", "--keys", s(&f.keys), "--out", s(&f.published)]);
+        ok(&["publish", "--keys", s(&f.keys), "--out", s(&f.published)]);
     }
     std::thread::sleep(std::time::Duration::from_millis(1500));
     stop.store(true, Ordering::Relaxed);
@@ -697,7 +685,7 @@ fn partner_lists_join_the_verifier_list() {
     let file = f.dir.join("de.json");
     std::fs::write(&file, list.to_string()).unwrap();
     let out = f.dir.join("published2");
-    vaxpass(&[
+    ok(&[
         "publish",
         "--keys",
         s(&f.keys),
@@ -824,7 +812,7 @@ fn serve_refuses_trees_holding_keys() {
     let site = f.dir.join("site");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::copy(f.app.join("index.html"), site.join("index.html")).unwrap();
-    vaxpass(&["keys", "init", "--dir", s(&site.join("backup-keys"))]);
+    ok(&["keys", "init", "--dir", s(&site.join("backup-keys"))]);
     let serve = |app: &Path| {
         Command::new(BIN)
             .args([

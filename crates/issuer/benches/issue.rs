@@ -356,6 +356,7 @@ fn main() -> anyhow::Result<()> {
             png_scale: 4,
             zlib_level: 0,
             checkpoint_every: batch::CHECKPOINT_EVERY,
+            only_verified: None,
         })?;
         let cpu = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
         rows.push((name, summary, cpu));

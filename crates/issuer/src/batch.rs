@@ -33,6 +33,7 @@ use vaxpass_qrgen as qrgen;
 
 use crate::clean::{self, Clean, Reason};
 use crate::records::{Entry, Format, Item, Position, RecordReader};
+use crate::verified::{Gate, VerifiedList};
 use crate::write;
 
 /// QR images to write per certificate.
@@ -75,6 +76,9 @@ pub struct Options {
     pub zlib_level: u32,
     /// How often progress is made durable (fsync of the outputs and the state file).
     pub checkpoint_every: Duration,
+    /// Issue only the records a `vaxpass reconcile` run into this directory verified; every
+    /// other record is rejected (`NOT_VERIFIED`, `CHANGED_SINCE_RECONCILED`).
+    pub only_verified: Option<PathBuf>,
 }
 
 pub use crate::write::{DISEASE, ISSUER_NAME, SCHEMA_VERSION};
@@ -122,6 +126,9 @@ pub struct State {
     pub seconds_before: f64,
     /// Whether the run finished.
     pub complete: bool,
+    /// SHA-256 of the `--only-verified` list the run started with (a resume refuses another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_verified_sha256: Option<String>,
 }
 
 /// The summary written at the end.
@@ -212,6 +219,8 @@ enum Outcome {
 struct Job {
     entry: Entry,
     duplicate: bool,
+    /// What `--only-verified`'s list says (always `Verified` without one).
+    gate: Gate,
 }
 
 struct Batch {
@@ -398,6 +407,19 @@ impl Worker {
                 vec![Reason::DuplicateRecordId],
             ));
         }
+        match job.gate {
+            Gate::Verified => {}
+            Gate::NotVerified => {
+                return Ok(Worker::reject(entry, id_opt, vec![Reason::NotVerified]))
+            }
+            Gate::Changed => {
+                return Ok(Worker::reject(
+                    entry,
+                    id_opt,
+                    vec![Reason::ChangedSinceReconciled],
+                ))
+            }
+        }
         let c = match clean::clean(record, self.today) {
             Ok(c) => c,
             Err(reasons) => return Ok(Worker::reject(entry, id_opt, reasons)),
@@ -570,6 +592,14 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let rejects_path = opts.out.join("rejects.jsonl");
     let summary_path = opts.out.join("summary.json");
     let (input_sha256, input_size) = sha256_file(&opts.input)?;
+    // The reconciliation run's list, checked against this input before anything is written.
+    let (mut verified, verified_sha256) = match &opts.only_verified {
+        Some(dir) => (
+            Some(VerifiedList::open(dir, &input_sha256)?),
+            Some(sha256_file(&dir.join("verified.jsonl"))?.0),
+        ),
+        None => (None, None),
+    };
 
     let mut state = if opts.resume {
         let s: State =
@@ -580,6 +610,15 @@ pub fn run(opts: &Options) -> Result<Summary> {
         if s.input_sha256 != input_sha256 {
             bail!(
                 "--resume: the input file changed since the run started; refusing to mix outputs"
+            );
+        }
+        if s.only_verified_sha256 != verified_sha256 {
+            bail!(
+                "--resume: the run started {}; resume it with the same --only-verified list",
+                match &s.only_verified_sha256 {
+                    Some(_) => "with another --only-verified list (or with one)",
+                    None => "without --only-verified",
+                }
             );
         }
         if s.complete {
@@ -614,6 +653,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
             reasons: BTreeMap::new(),
             seconds_before: 0.0,
             complete: false,
+            only_verified_sha256: verified_sha256.clone(),
         }
     };
     let resumed = opts.resume;
@@ -696,7 +736,21 @@ pub fn run(opts: &Options) -> Result<Summary> {
                 }
                 let entry = entry?;
                 let duplicate = seen_before(&mut seen, &entry);
-                jobs.push(Job { entry, duplicate });
+                let gate = match verified.as_mut() {
+                    Some(list) => {
+                        let record = match &entry.item {
+                            Item::Record(r) => Some(r),
+                            Item::Malformed { .. } => None,
+                        };
+                        list.gate(entry.index, record)?
+                    }
+                    None => Gate::Verified,
+                };
+                jobs.push(Job {
+                    entry,
+                    duplicate,
+                    gate,
+                });
                 if jobs.len() == BATCH {
                     let batch = Batch {
                         seq,

@@ -18,6 +18,11 @@ pub enum Reason {
     RecordIdMissing,
     /// The record identifier appeared earlier in the batch.
     DuplicateRecordId,
+    /// `--only-verified`: reconciliation did not find the record's person in the population
+    /// registry as recorded (its class is in that run's worklist).
+    NotVerified,
+    /// `--only-verified`: the record's identity fields changed since it was reconciled.
+    ChangedSinceReconciled,
     /// No family name.
     NameMissing,
     /// A name holds digits or control characters.
@@ -73,6 +78,8 @@ impl Reason {
             Reason::MalformedRecord => "MALFORMED_RECORD",
             Reason::RecordIdMissing => "RECORD_ID_MISSING",
             Reason::DuplicateRecordId => "DUPLICATE_RECORD_ID",
+            Reason::NotVerified => "NOT_VERIFIED",
+            Reason::ChangedSinceReconciled => "CHANGED_SINCE_RECONCILED",
             Reason::NameMissing => "NAME_MISSING",
             Reason::NameInvalid => "NAME_INVALID",
             Reason::NameTooLong => "NAME_TOO_LONG",
@@ -105,6 +112,8 @@ impl Reason {
             Reason::MalformedRecord => "the line is not a record in the documented format",
             Reason::RecordIdMissing => "the record has no record_id",
             Reason::DuplicateRecordId => "this record_id already appears earlier in the batch",
+            Reason::NotVerified => "the population registry does not confirm this person: see the site's reconciliation worklist",
+            Reason::ChangedSinceReconciled => "the name, date of birth, sex or identity number changed since reconciliation: reconcile again",
             Reason::NameMissing => "the family name is missing",
             Reason::NameInvalid => "a name contains digits or control characters",
             Reason::NameTooLong => "a name is longer than 80 characters",
@@ -132,10 +141,12 @@ impl Reason {
     }
 
     /// Every reason, for reports.
-    pub const ALL: [Reason; 26] = [
+    pub const ALL: [Reason; 28] = [
         Reason::MalformedRecord,
         Reason::RecordIdMissing,
         Reason::DuplicateRecordId,
+        Reason::NotVerified,
+        Reason::ChangedSinceReconciled,
         Reason::NameMissing,
         Reason::NameInvalid,
         Reason::NameTooLong,

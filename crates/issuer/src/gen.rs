@@ -8,7 +8,7 @@ use anyhow::Result;
 use hcert::Date;
 
 use crate::nid::{self, Sex};
-use crate::records::{csv_header, Dose, Record};
+use crate::records::{csv_header, csv_row, Dose, Record};
 
 /// SplitMix64: small, fast, deterministic.
 pub struct Rng(u64);
@@ -312,34 +312,7 @@ pub fn write(
         .from_writer(&mut *out);
     for i in 0..count {
         let r = next(&mut rng, i);
-        let mut row = vec![
-            r.record_id.clone(),
-            r.family_name.clone(),
-            r.middle_name.clone(),
-            r.given_name.clone(),
-            r.dob.clone(),
-            r.sex.clone(),
-            r.national_id.clone(),
-        ];
-        let mut by_number: Vec<Option<&Dose>> = vec![None; 4];
-        for d in &r.doses {
-            if let Some(slot) = d
-                .dose
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .filter(|n| *n < 4)
-            {
-                by_number[slot] = Some(d);
-            }
-        }
-        for d in by_number {
-            match d {
-                Some(d) => row.extend([d.vaccine.clone(), d.date.clone(), d.site.clone()]),
-                None => row.extend([String::new(), String::new(), String::new()]),
-            }
-        }
-        csv.write_record(&row)?;
+        csv.write_record(csv_row(&r))?;
     }
     csv.flush()?;
     Ok(())

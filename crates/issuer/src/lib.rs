@@ -2,7 +2,7 @@
 //! reasons (`clean`, with `nid` for citizen IDs, `translit` for ICAO 9303 names and `vaccines`
 //! for the one vaccine mapping table), resumable parallel signing with crash-safe output
 //! (`batch`, with `write` for what it writes per certificate), and synthetic records for tests
-//! and benchmarks (`gen`).
+//! and benchmarks (`gen`); `verified` gates issuing on a `vaxpass reconcile` run.
 
 #![forbid(unsafe_code)]
 
@@ -13,4 +13,5 @@ pub mod nid;
 pub mod records;
 pub mod translit;
 pub mod vaccines;
+pub mod verified;
 pub mod write;

@@ -66,6 +66,35 @@ pub struct Record {
     pub doses: Vec<Dose>,
 }
 
+impl Record {
+    /// The record's fingerprint as `vaxpass reconcile` writes it into `verified.jsonl`
+    /// (docs/reconcile.md): the first 16 bytes of SHA-256 over the identity fields exactly as
+    /// the reader returns them, joined by U+001F. `vaxpass issue --only-verified` recomputes
+    /// it, so that a record changed since it was reconciled is not issued.
+    pub fn fingerprint(&self) -> [u8; 16] {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        let fields = [
+            &self.record_id,
+            &self.family_name,
+            &self.middle_name,
+            &self.given_name,
+            &self.dob,
+            &self.sex,
+            &self.national_id,
+        ];
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                h.update([0x1f]);
+            }
+            h.update(f.as_bytes());
+        }
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&h.finalize()[..16]);
+        out
+    }
+}
+
 /// What one input record turned into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
@@ -385,6 +414,34 @@ pub fn csv_header() -> String {
         }
     }
     cols.join(",")
+}
+
+/// A record as a CSV row under [`csv_header`]: each dose in the column group of its number
+/// (a dose without a usable number in that of its position; at most four).
+pub fn csv_row(r: &Record) -> Vec<String> {
+    let mut row = vec![
+        r.record_id.clone(),
+        r.family_name.clone(),
+        r.middle_name.clone(),
+        r.given_name.clone(),
+        r.dob.clone(),
+        r.sex.clone(),
+        r.national_id.clone(),
+    ];
+    let mut groups: Vec<[String; 3]> = vec![Default::default(); 4];
+    for (k, d) in r.doses.iter().enumerate() {
+        let n = d
+            .dose
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .unwrap_or(k);
+        if let Some(g) = groups.get_mut(n) {
+            *g = [d.vaccine.clone(), d.date.clone(), d.site.clone()];
+        }
+    }
+    row.extend(groups.into_iter().flatten());
+    row
 }
 
 #[cfg(test)]

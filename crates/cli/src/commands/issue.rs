@@ -33,6 +33,7 @@ pub(crate) fn run(a: IssueArgs) -> Result<ExitCode> {
         png_scale: a.png_scale,
         zlib_level: a.zlib_level,
         checkpoint_every: std::time::Duration::from_millis(a.checkpoint_ms.max(10)),
+        only_verified: a.only_verified,
     };
     let summary = batch::run(&opts)?;
     eprintln!(

@@ -9,6 +9,8 @@ mod issue;
 mod keys;
 mod publish;
 mod qr;
+#[cfg(feature = "reconcile")]
+mod reconcile;
 mod revoke;
 mod rules;
 mod serve;
@@ -33,6 +35,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keys(a) => keys::run(a.command),
         Command::Issue(a) => issue::run(a),
         Command::GenRecords(a) => gen::run(&a),
+        #[cfg(feature = "reconcile")]
+        Command::Reconcile(a) => reconcile::run(&a),
+        #[cfg(feature = "reconcile")]
+        Command::GenRegistry(a) => reconcile::gen(&a),
         Command::Publish(a) => publish::run(a),
         Command::Revoke(a) => revoke::run(&a),
         Command::Serve(a) => serve::run(&a),
