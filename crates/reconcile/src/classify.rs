@@ -13,7 +13,7 @@ use vaxpass_issuer::nid::Sex;
 use vaxpass_issuer::records::Record;
 
 use crate::error::Result;
-use crate::input::full_name;
+use crate::fields::{full_name, id_key};
 use crate::names::{NameForms, RecordName};
 use crate::score::{self, cccd_province, parse_province, Comparison, OtherSide, RecordSide};
 use crate::table::{TableWriter, FIX, VERIFIED};
@@ -208,7 +208,7 @@ impl GroupRecord {
     }
 
     fn province(&self) -> Option<u16> {
-        cccd_province(&crate::input::id_key(&self.nid))
+        cccd_province(&id_key(&self.nid))
     }
 }
 

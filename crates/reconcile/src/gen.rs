@@ -23,7 +23,7 @@ use vaxpass_issuer::records::{csv_header, csv_row, Format, Item, Record, RecordR
 
 use crate::dob::PartialDate;
 use crate::error::{Error, Result};
-use crate::input::{full_name, id_key};
+use crate::fields::{full_name, id_key};
 use crate::names::{self, move_tone, NameForms, RecordName};
 use crate::tolerance::{Class, Tolerance};
 

@@ -18,19 +18,12 @@ use vaxpass_issuer::records::{Format, Item, Record, RecordReader};
 use crate::classify::{Outcome, Sink};
 use crate::encoding;
 use crate::error::{Error, Result};
+use crate::fields::{full_name, id_key};
 use crate::table::{TableWriter, RECORDS};
 use crate::tolerance::{Class, Reason};
 
 /// Most bytes of the last record read back to tell a truncated file.
 const LAST_RECORD_CAP: u64 = 1 << 20;
-
-/// The identity number as the join key: spaces, dots and dashes removed, upper case.
-pub(crate) fn id_key(id: &str) -> String {
-    id.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
-        .flat_map(char::to_uppercase)
-        .collect()
-}
 
 /// The fingerprint `verified.jsonl` carries, in lower-case hex: [`Record::fingerprint`]
 /// (the issuer's, so that `vaxpass issue --only-verified` computes the very same).
@@ -64,16 +57,6 @@ fn raw_site(r: &Record) -> &str {
 pub(crate) fn normalize_site(s: &str) -> String {
     let nfc: String = s.nfc().collect();
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The record's full name as written (family, middle, given).
-pub(crate) fn full_name(r: &Record) -> String {
-    [&r.family_name, &r.middle_name, &r.given_name]
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// What stage 1 counted.

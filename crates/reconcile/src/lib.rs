@@ -14,6 +14,7 @@ mod dob;
 mod encoding;
 mod engine;
 mod error;
+mod fields;
 mod gen;
 mod input;
 mod names;

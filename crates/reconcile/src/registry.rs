@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::encoding;
 use crate::error::{Error, Result};
-use crate::input::id_key;
+use crate::fields::id_key;
 use crate::table::{TableWriter, REGISTRY};
 
 /// Longest accepted field.

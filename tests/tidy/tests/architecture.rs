@@ -1,9 +1,14 @@
 //! The invariants of ARCHITECTURE.md that a test can check, over the real source tree.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // The directory cargo runs this test in, read at run time: a test binary reused from
+    // another checkout (a clone sharing `target/`) must still check this one's sources.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.join("../..")
 }
 
 /// Every crate's `src` directory in the workspace.
