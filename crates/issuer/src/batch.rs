@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, IsTerminal as _, Read as _, Seek as _, Write as _};
+use std::io::{BufWriter, IsTerminal as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -32,7 +32,7 @@ use vaxpass_keystore::KeyStore;
 use vaxpass_qrgen as qrgen;
 
 use crate::clean::{self, Clean, Reason};
-use crate::records::{Entry, Format, Item, Position, RecordReader};
+use crate::records::{file_sha256, Entry, Format, Item, Position, RecordReader};
 use crate::verified::{Gate, VerifiedList};
 use crate::write;
 
@@ -235,22 +235,6 @@ struct Done {
     /// The certificate lines of the batch, one after the other: one buffer per batch (handed
     /// back to the workers once written) instead of one allocation per certificate.
     certs: Vec<u8>,
-}
-
-fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        h.update(&buf[..n]);
-    }
-    Ok((base16ct::lower::encode_string(&h.finalize()), size))
 }
 
 fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
@@ -591,12 +575,13 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let certs_path = opts.out.join("certificates.jsonl");
     let rejects_path = opts.out.join("rejects.jsonl");
     let summary_path = opts.out.join("summary.json");
-    let (input_sha256, input_size) = sha256_file(&opts.input)?;
+    let (input_sha256, input_size) =
+        file_sha256(&opts.input).with_context(|| format!("reading {}", opts.input.display()))?;
     // The reconciliation run's list, checked against this input before anything is written.
     let (mut verified, verified_sha256) = match &opts.only_verified {
         Some(dir) => (
             Some(VerifiedList::open(dir, &input_sha256)?),
-            Some(sha256_file(&dir.join("verified.jsonl"))?.0),
+            Some(file_sha256(&dir.join("verified.jsonl"))?.0),
         ),
         None => (None, None),
     };

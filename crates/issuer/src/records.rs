@@ -416,6 +416,27 @@ pub fn csv_header() -> String {
     cols.join(",")
 }
 
+/// SHA-256 of a whole file in lower-case hex, and its size: what identifies an input file
+/// (`issue --resume` refuses a changed one; `reconcile` names it in its summary, and
+/// `issue --only-verified` compares the two).
+pub fn file_sha256(path: &Path) -> io::Result<(String, u64)> {
+    use sha2::{Digest as _, Sha256};
+    use std::io::Read as _;
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok((base16ct::lower::encode_string(&h.finalize()), size))
+}
+
 /// A record as a CSV row under [`csv_header`]: each dose in the column group of its number
 /// (a dose without a usable number in that of its position; at most four).
 pub fn csv_row(r: &Record) -> Vec<String> {

@@ -10,7 +10,6 @@ use std::fs::File;
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::Path;
 
-use sha2::{Digest as _, Sha256};
 use unicode_normalization::UnicodeNormalization as _;
 use vaxpass_issuer::nid::{self, IdProblem};
 use vaxpass_issuer::records::{Format, Item, Record, RecordReader};
@@ -68,19 +67,12 @@ pub(crate) struct RecordsRead {
     pub(crate) joined: u64,
 }
 
-/// SHA-256 of a file, hex.
+/// SHA-256 of a file, hex: the issuer's own digest, so that `issue --only-verified` compares
+/// like with like.
 pub(crate) fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    vaxpass_issuer::records::file_sha256(path)
+        .map(|(hex, _)| hex)
+        .map_err(|e| Error::io(path, e))
 }
 
 /// Whether the CSV file ends inside its last record: no final newline and fewer fields than
